@@ -1,0 +1,69 @@
+"""Time as a dependency: everything that waits or timestamps takes a `Clock`.
+
+Production code uses `SystemClock`; tests pass `FakeClock`, whose `sleep` advances time
+instantly, so rate-limiter and timeout behaviour is tested exactly and without waiting.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Monotonic time for durations, wall time (UTC) for timestamps, and sleeping."""
+
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FakeClock:
+    """A clock that only moves when told to (or when something sleeps on it). Thread-safe."""
+
+    def __init__(self, start: datetime | None = None, monotonic_start: float = 1000.0) -> None:
+        self._lock = threading.Lock()
+        self._monotonic = monotonic_start
+        self._wall = start or datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        with self._lock:
+            return self._monotonic
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._wall
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.slept.append(seconds)
+        self.advance(max(seconds, 0.0))
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._monotonic += seconds
+            self._wall += timedelta(seconds=seconds)
+
+
+SYSTEM_CLOCK = SystemClock()
+
+__all__ = ["SYSTEM_CLOCK", "Clock", "FakeClock", "SystemClock"]

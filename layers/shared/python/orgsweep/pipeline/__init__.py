@@ -1,0 +1,1 @@
+"""The pipeline steps shared by both engines: plan, scan a cell, aggregate."""

@@ -1,0 +1,28 @@
+"""The results store: one key layout, in an S3 bucket or a local folder."""
+
+from orgsweep.storage.exceptions import StorageError, StorageKeyNotFoundError
+from orgsweep.storage.layout import (
+    manifest_key,
+    raw_cell_key,
+    raw_prefix,
+    results_prefix,
+    summary_key,
+    table_key,
+    table_prefix,
+)
+from orgsweep.storage.local import LocalStorage
+from orgsweep.storage.types import Storage
+
+__all__ = [
+    "LocalStorage",
+    "Storage",
+    "StorageError",
+    "StorageKeyNotFoundError",
+    "manifest_key",
+    "raw_cell_key",
+    "raw_prefix",
+    "results_prefix",
+    "summary_key",
+    "table_key",
+    "table_prefix",
+]
