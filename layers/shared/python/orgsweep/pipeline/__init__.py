@@ -1,1 +1,37 @@
-"""The pipeline steps shared by both engines: plan, scan a cell, aggregate."""
+"""The pipeline steps shared by both engines: plan, scan a cell, aggregate.
+
+Only boto3 + stdlib are imported here: aggregation pulls in pyarrow lazily when it runs.
+"""
+
+from orgsweep.pipeline.aggregate import AggregateResult, aggregate
+from orgsweep.pipeline.defaults import RunDefaults
+from orgsweep.pipeline.exceptions import (
+    AggregateError,
+    InputValidationError,
+    ManifestError,
+    PipelineError,
+    PlanError,
+)
+from orgsweep.pipeline.execution_input import ExecutionInput, parse_execution_input
+from orgsweep.pipeline.manifest import RunMetadata, read_manifest, read_run_metadata
+from orgsweep.pipeline.plan import ManifestLocation, PlanClients, PlanResult, plan
+
+__all__ = [
+    "AggregateError",
+    "AggregateResult",
+    "ExecutionInput",
+    "InputValidationError",
+    "ManifestError",
+    "ManifestLocation",
+    "PipelineError",
+    "PlanClients",
+    "PlanError",
+    "PlanResult",
+    "RunDefaults",
+    "RunMetadata",
+    "aggregate",
+    "parse_execution_input",
+    "plan",
+    "read_manifest",
+    "read_run_metadata",
+]

@@ -1,5 +1,27 @@
-"""Table schemas (pure Python) and Parquet writing (pyarrow, imported lazily)."""
+"""Table schemas, Glue definitions and named queries (pure Python); Parquet writing (pyarrow, lazily).
 
+`orgsweep.tables.writer` needs pyarrow and is not imported here: import it where rows are written.
+"""
+
+from orgsweep.tables.exceptions import NamedQueryError, RowFormatError, TablesError
+from orgsweep.tables.glue import glue_table_input, glue_table_input_for_api
+from orgsweep.tables.queries import NamedQuery, list_named_queries, load_named_query
 from orgsweep.tables.schemas import COVERAGE, FINDINGS, INVENTORY, TABLES, TABLES_BY_NAME, Column, TableSchema
 
-__all__ = ["COVERAGE", "FINDINGS", "INVENTORY", "TABLES", "TABLES_BY_NAME", "Column", "TableSchema"]
+__all__ = [
+    "COVERAGE",
+    "FINDINGS",
+    "INVENTORY",
+    "TABLES",
+    "TABLES_BY_NAME",
+    "Column",
+    "NamedQuery",
+    "NamedQueryError",
+    "RowFormatError",
+    "TableSchema",
+    "TablesError",
+    "glue_table_input",
+    "glue_table_input_for_api",
+    "list_named_queries",
+    "load_named_query",
+]

@@ -1,0 +1,31 @@
+"""Plan Lambda: validate the execution input, resolve the cells, write the manifest.
+
+Event: the state machine's execution input (DESIGN §4). Environment: ORGSWEEP_BUCKET,
+ORGSWEEP_PREFIX (optional), ORGSWEEP_DEFAULTS (JSON of RunDefaults). Returns the small
+PlanResult dict; bad input raises InputValidationError so the execution fails with it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger
+
+from orgsweep.pipeline.defaults import RunDefaults
+from orgsweep.pipeline.execution_input import parse_execution_input
+from orgsweep.pipeline.plan import PlanClients, plan
+from orgsweep.storage.s3 import S3Storage
+
+logger = Logger()
+
+
+def handler(event: Any, context: Any) -> dict[str, Any]:
+    defaults = RunDefaults.from_json(os.environ.get("ORGSWEEP_DEFAULTS"))
+    execution_input = parse_execution_input(event, defaults)
+    session = boto3.Session()
+    storage = S3Storage(session.client("s3"), os.environ["ORGSWEEP_BUCKET"], os.environ.get("ORGSWEEP_PREFIX", ""))
+    result = plan(execution_input, clients=PlanClients.from_session(session), storage=storage)
+    logger.info("planned run", extra={"run_id": result.run_id, "cells": result.cell_count})
+    return result.to_dict()

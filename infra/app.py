@@ -1,0 +1,61 @@
+"""The CDK app (cdk.json: `.venv/bin/python infra/app.py`): the hub stack and the member role stack.
+
+Settings come from cdk.json context `orgsweep` only; synth is offline and deterministic. cdk-nag's
+AwsSolutions pack validates the whole app: an unacknowledged finding fails synth.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if __name__ == "__main__" and not __package__:
+    # Run as a script: import `infra` from the repository root, and keep infra/ itself off
+    # sys.path - infra/constructs would otherwise shadow the `constructs` library.
+    _infra_dir = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _infra_dir]
+    sys.path.insert(0, str(_infra_dir.parent))
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from aws_cdk import App, Validations
+from cdk_nag import AwsSolutionsChecks
+from infra.exceptions import SettingsError
+from infra.paths import CDK_JSON
+from infra.settings import Settings
+from infra.stacks.hub_stack import HUB_STACK_NAME, HubStack
+from infra.stacks.member_role_stack import MEMBER_STACK_NAME, MemberRoleStack
+
+
+def cdk_json_context(path: Path = CDK_JSON) -> dict[str, Any]:
+    """The `context` of cdk.json (feature flags and `orgsweep`): what `cdk synth` hands the app."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    context: dict[str, Any] = document.get("context", {})
+    return context
+
+
+def build_app(
+    settings: Settings | None = None, *, outdir: str | None = None, context: Mapping[str, Any] | None = None
+) -> App:
+    """Both stacks plus cdk-nag. Without `settings` they are read from the app's `orgsweep` context."""
+    app = App(outdir=outdir, context=dict(context) if context is not None else None)
+    if settings is None:
+        settings = Settings.from_context(app.node.try_get_context("orgsweep"))
+    HubStack(app, HUB_STACK_NAME, settings=settings)
+    MemberRoleStack(app, MEMBER_STACK_NAME, settings=settings)
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app, write_suppressions_to_cloud_formation=True))
+    return app
+
+
+def main() -> None:
+    try:
+        app = build_app()
+    except SettingsError as exc:
+        sys.exit(f"orgsweep: {exc}")
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

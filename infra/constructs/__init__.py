@@ -1,0 +1,23 @@
+"""One construct per part of the hub: storage, code, each workflow step, the state machine, operations."""
+
+from infra.constructs.aggregate_step import AggregateStep
+from infra.constructs.alarms import WorkflowAlarms
+from infra.constructs.athena import AthenaCatalog
+from infra.constructs.plan_step import PlanStep
+from infra.constructs.results_bucket import ResultsBucket
+from infra.constructs.scan_step import ScanStep
+from infra.constructs.schedule import ScanSchedule
+from infra.constructs.shared_layer import SharedLayers
+from infra.constructs.workflow import Workflow
+
+__all__ = [
+    "AggregateStep",
+    "AthenaCatalog",
+    "PlanStep",
+    "ResultsBucket",
+    "ScanSchedule",
+    "ScanStep",
+    "SharedLayers",
+    "Workflow",
+    "WorkflowAlarms",
+]

@@ -1,0 +1,69 @@
+"""Plan: validate the execution input, list the org's accounts and regions, write the cell manifest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
+from infra.constructs.step_function import StepFunction
+from infra.nag import arn_finding, suppress
+from infra.settings import Settings
+
+from constructs import Construct
+
+#: Read-only Organizations calls that walk the org tree (none supports resource-level scoping).
+ORGANIZATIONS_ACTIONS: tuple[str, ...] = (
+    "organizations:DescribeOrganization",
+    "organizations:ListAccounts",
+    "organizations:ListAccountsForParent",
+    "organizations:ListChildren",
+    "organizations:ListOrganizationalUnitsForParent",
+    "organizations:ListRoots",
+)
+MANIFEST_OBJECTS = "manifests/*"
+
+
+class PlanStep(Construct):
+    """The plan Lambda: may list the organization and regions, and write manifests/* only."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        bucket: s3.IBucket,
+        layers: Sequence[lambda_.ILayerVersion],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.step = StepFunction(
+            self,
+            "Plan",
+            name="plan",
+            description="orgsweep plan: validate input, list accounts and regions, write the cell manifest",
+            settings=settings,
+            bucket=bucket,
+            layers=layers,
+            environment={"ORGSWEEP_DEFAULTS": settings.run_defaults_json()},
+        )
+        self.step.allow([*ORGANIZATIONS_ACTIONS, "ec2:DescribeRegions"], ["*"])
+        self.step.allow(["s3:PutObject"], [bucket.arn_for_objects(MANIFEST_OBJECTS)])
+        self.function = self.step.function
+        suppress(
+            self.step.role,
+            "AwsSolutions-IAM5",
+            "Organizations List*/Describe*, ec2:DescribeRegions and X-Ray trace writes do not support "
+            "resource-level permissions, so their resource must be '*'.",
+            findings=["Resource::*"],
+        )
+        suppress(
+            self.step.role,
+            "AwsSolutions-IAM5",
+            "The plan step writes one manifest per run under manifests/<run_id>/; the run id is chosen at "
+            "execution time, so the key is scoped by prefix.",
+            findings=[arn_finding(bucket, f"/{MANIFEST_OBJECTS}")],
+        )
+
+
+__all__ = ["ORGANIZATIONS_ACTIONS", "PlanStep"]

@@ -1,0 +1,20 @@
+"""Errors the CDK app raises on purpose (bad settings fail synth with a message naming the setting)."""
+
+
+class InfraError(Exception):
+    """Base class of the CDK app's deliberate errors."""
+
+
+class SettingsError(InfraError, ValueError):
+    """A cdk.json `orgsweep` setting that is unknown, missing a companion, or has a bad value.
+
+    `setting` is the key in the `orgsweep` context block, e.g. ``map_max_concurrency``.
+    """
+
+    def __init__(self, setting: str, problem: str) -> None:
+        super().__init__(f"cdk.json context orgsweep.{setting}: {problem}")
+        self.setting = setting
+        self.problem = problem
+
+
+__all__ = ["InfraError", "SettingsError"]

@@ -1,0 +1,26 @@
+"""Where the app finds its inputs. Absolute, so synth does not depend on the working directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FUNCTIONS_DIR = REPO_ROOT / "functions"
+SHARED_LAYER_DIR = REPO_ROOT / "layers" / "shared"
+QUERIES_DIR = REPO_ROOT / "queries"
+CDK_JSON = REPO_ROOT / "cdk.json"
+
+#: Never shipped in a Lambda asset: bytecode caches (they also make asset hashes unstable),
+#: tests, and the editable-install metadata of the library.
+ASSET_EXCLUDES: tuple[str, ...] = (
+    "**/__pycache__",
+    "**/*.pyc",
+    "**/tests",
+    "**/test_*.py",
+    "**/*.egg-info",
+    "**/.mypy_cache",
+    "**/.pytest_cache",
+    "**/.ruff_cache",
+)
+
+__all__ = ["ASSET_EXCLUDES", "CDK_JSON", "FUNCTIONS_DIR", "QUERIES_DIR", "REPO_ROOT", "SHARED_LAYER_DIR"]

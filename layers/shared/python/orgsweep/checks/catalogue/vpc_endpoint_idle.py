@@ -1,0 +1,93 @@
+"""vpc-endpoint-idle: an Interface VPC endpoint that processed (almost) no bytes.
+
+Sum of BytesProcessed over `lookback_days` ≤ `max_bytes`, from AWS/PrivateLinkEndpoints
+with the endpoint's full dimension set ("Endpoint Type", "Service Name",
+"VPC Endpoint Id", "VPC Id" — names with spaces, as CloudWatch publishes them). A day
+without a datapoint is zero (the metric is only reported for minutes with traffic).
+Gateway endpoints are free and publish no metrics, so only Interface endpoints are looked at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from orgsweep.checks import daily, pricing
+from orgsweep.checks.base import Check
+from orgsweep.checks.registry import register
+from orgsweep.checks.rules import total_over_window
+from orgsweep.checks.support import as_utc, ec2_arn, fmt_bytes, paginate, tag_dict
+from orgsweep.checks.types import CheckContext, Evaluation, Resource
+from orgsweep.metrics.types import MetricQuery, MetricSeries
+
+
+@dataclass(frozen=True)
+class VpcEndpointIdleParams:
+    lookback_days: int = daily.lookback_param(14)
+    max_bytes: int = 0
+
+
+@register
+class VpcEndpointIdle(Check):
+    id = "vpc-endpoint-idle"
+    resource_type = "AWS::EC2::VPCEndpoint"
+    description = "Interface VPC endpoint that processed at most max_bytes over the lookback."
+    permissions = ("ec2:DescribeVpcEndpoints",)
+    Params = VpcEndpointIdleParams
+
+    def discover(self, ctx: CheckContext) -> Iterable[Resource]:
+        for endpoint in paginate(
+            ctx.client("ec2"),
+            "describe_vpc_endpoints",
+            "VpcEndpoints",
+            page_size=1000,
+            Filters=[{"Name": "vpc-endpoint-type", "Values": ["Interface"]}],
+        ):
+            endpoint_id = endpoint["VpcEndpointId"]
+            yield Resource(
+                resource_type=self.resource_type,
+                resource_id=endpoint_id,
+                resource_arn=ec2_arn(ctx, "vpc-endpoint", endpoint_id),
+                state=endpoint.get("State", ""),
+                created_at=as_utc(endpoint.get("CreationTimestamp")),
+                tags=tag_dict(endpoint.get("Tags")),
+                attributes={
+                    "service_name": endpoint.get("ServiceName", ""),
+                    "vpc_id": endpoint.get("VpcId", ""),
+                    "endpoint_type": endpoint.get("VpcEndpointType", "Interface"),
+                    "subnet_ids": list(endpoint.get("SubnetIds", [])),
+                    "private_dns_enabled": endpoint.get("PrivateDnsEnabled"),
+                },
+            )
+
+    def _query(self, resource: Resource) -> MetricQuery:
+        p: VpcEndpointIdleParams = self.params
+        attrs = resource.attributes
+        dims = {
+            "Endpoint Type": attrs["endpoint_type"],
+            "Service Name": attrs["service_name"],
+            "VPC Endpoint Id": resource.resource_id,
+            "VPC Id": attrs["vpc_id"],
+        }
+        return daily.daily_query("AWS/PrivateLinkEndpoints", "BytesProcessed", dims, "Sum", p.lookback_days)
+
+    def metric_queries(self, resource: Resource) -> Sequence[MetricQuery]:
+        return (self._query(resource),)
+
+    def evaluate(
+        self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext
+    ) -> Evaluation:
+        p: VpcEndpointIdleParams = self.params
+        attrs = resource.attributes
+        zones = max(1, len(attrs["subnet_ids"]))  # one ENI, and one hourly charge, per AZ subnet
+        return total_over_window(
+            p,
+            self._query(resource),
+            metrics,
+            ctx.now,
+            limit=p.max_bytes,
+            what=f"Interface endpoint {resource.resource_id} ({attrs['service_name']})",
+            verb="processed {}",
+            fmt=fmt_bytes,
+            cost=pricing.hourly(pricing.INTERFACE_ENDPOINT_AZ_HOURLY, "Interface endpoint AZ-hours", zones),
+        )

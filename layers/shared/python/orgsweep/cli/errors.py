@@ -1,0 +1,105 @@
+"""Exit codes, and turning any error into one line `error: <problem>` with its documented code."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+from orgsweep.exceptions import OrgSweepError
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_INVALID_INPUT = 2
+EXIT_CELLS_NOT_OK = 3
+
+
+class CliError(OrgSweepError):
+    """A problem to report as one line, with the exit code it deserves."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+def invalid(message: str) -> CliError:
+    return CliError(message, EXIT_INVALID_INPUT)
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def classify(exc: BaseException) -> CliError:
+    """The CliError for any exception: bad input is exit 2, everything else exit 1."""
+    from botocore.exceptions import (
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        ProfileNotFound,
+    )
+
+    from orgsweep.checks.exceptions import CheckParamError, UnknownCheckError
+    from orgsweep.pipeline.exceptions import InputValidationError, InvalidPipelineInputError
+    from orgsweep.presets import UnknownPresetError
+
+    if isinstance(exc, CliError):
+        return exc
+    if isinstance(exc, InputValidationError | InvalidPipelineInputError | CheckParamError | UnknownCheckError):
+        return invalid(str(exc))
+    if isinstance(exc, UnknownPresetError | ProfileNotFound):
+        return invalid(str(exc))
+    if isinstance(exc, EndpointConnectionError):
+        return CliError(f"cannot reach the AWS endpoint {exc.kwargs.get('endpoint_url', '')}: {exc}")
+    if isinstance(exc, NoCredentialsError):
+        return CliError("no AWS credentials found: configure a profile (--aws-profile) or the AWS_* variables")
+    if isinstance(exc, NoRegionError):
+        return CliError("no AWS region configured: set AWS_REGION or a profile region")
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        operation = getattr(exc, "operation_name", "AWS call")
+        return CliError(f"{operation} failed: {error.get('Code', 'Unknown')}: {error.get('Message', exc)}")
+    if isinstance(exc, OrgSweepError):
+        return CliError(str(exc))
+    return CliError(f"{type(exc).__name__}: {exc}")
+
+
+def report(error: CliError) -> None:
+    print(f"error: {one_line(error.message)}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Run a command body: any exception becomes `error: ...` on stderr and its exit code."""
+    import typer
+
+    try:
+        yield
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        error = classify(exc)
+        report(error)
+        raise typer.Exit(error.exit_code) from exc
+
+
+def fail(message: str, exit_code: int = EXIT_FAILURE) -> NoReturn:
+    raise CliError(message, exit_code)
+
+
+__all__ = [
+    "EXIT_CELLS_NOT_OK",
+    "EXIT_FAILURE",
+    "EXIT_INVALID_INPUT",
+    "EXIT_OK",
+    "CliError",
+    "classify",
+    "fail",
+    "invalid",
+    "one_line",
+    "report",
+    "reported_errors",
+]

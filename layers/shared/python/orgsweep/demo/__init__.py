@@ -1,0 +1,31 @@
+"""The demo: an embedded moto server, a seeded demo organization and its ground truth.
+
+Importing this package needs only boto3 and the standard library; moto is imported when a
+server starts or the fleet is aged.
+"""
+
+from orgsweep.demo.exceptions import DemoError, DemoServerError, FleetSpecError, SeedError
+from orgsweep.demo.fleet import MEMBER_ROLE_NAME, seed_fleet
+from orgsweep.demo.ground_truth import Comparison, Expectation, GroundTruth, Mismatch
+from orgsweep.demo.server import HUB_ACCOUNT_ID, DemoServer, demo_server
+from orgsweep.demo.types import DEFAULT_REGIONS, FleetSpec, SeededAccount, SeededFleet
+
+__all__ = [
+    "DEFAULT_REGIONS",
+    "HUB_ACCOUNT_ID",
+    "MEMBER_ROLE_NAME",
+    "Comparison",
+    "DemoError",
+    "DemoServer",
+    "DemoServerError",
+    "Expectation",
+    "FleetSpec",
+    "FleetSpecError",
+    "GroundTruth",
+    "Mismatch",
+    "SeedError",
+    "SeededAccount",
+    "SeededFleet",
+    "demo_server",
+    "seed_fleet",
+]
