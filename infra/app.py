@@ -6,22 +6,25 @@ AwsSolutions pack validates the whole app: an unacknowledged finding fails synth
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 
 if __name__ == "__main__" and not __package__:
-    # Run as a script: import `infra` from the repository root, and keep infra/ itself off
-    # sys.path - infra/constructs would otherwise shadow the `constructs` library.
-    _infra_dir = Path(__file__).resolve().parent
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _infra_dir]
-    sys.path.insert(0, str(_infra_dir.parent))
+    # Run as a script, Python puts infra/ first on sys.path, where infra/types.py and
+    # infra/constructs/ would shadow the stdlib `types` and the `constructs` library. Fix the
+    # path before importing anything else (only os and sys, loaded at startup, are used).
+    _infra_dir = os.path.dirname(os.path.realpath(__file__))  # noqa: PTH120
+    sys.path[:] = [p for p in sys.path if os.path.realpath(p or os.curdir) != _infra_dir]
+    sys.path.insert(0, os.path.dirname(_infra_dir))  # noqa: PTH120
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks
+
 from infra.exceptions import SettingsError
 from infra.paths import CDK_JSON
 from infra.settings import Settings
@@ -45,6 +48,8 @@ def build_app(
         settings = Settings.from_context(app.node.try_get_context("orgsweep"))
     HubStack(app, HUB_STACK_NAME, settings=settings)
     MemberRoleStack(app, MEMBER_STACK_NAME, settings=settings)
+    # cdk-nag 3 is a policy-validation plugin: any unacknowledged finding fails synth. The
+    # acknowledgements (with reasons) are also written into template Metadata as an audit trail.
     Validations.of(app).add_plugins(AwsSolutionsChecks(app, write_suppressions_to_cloud_formation=True))
     return app
 

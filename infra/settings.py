@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra.exceptions import SettingsError
-
 from infra import validators as v
+from infra.exceptions import SettingsError
+from infra.types import FunctionSizing
 
 #: Values AWS::Logs::LogGroup RetentionInDays accepts.
 # fmt: off
@@ -37,12 +37,6 @@ _TIMEOUT = v.integer(1, 900)
 
 def _setting(default: Any, reader: v.Reader) -> Any:
     return field(default=default, metadata={"read": reader})
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionSizing:
-    memory_mb: int
-    timeout_s: int
 
 
 @dataclass(frozen=True, slots=True)

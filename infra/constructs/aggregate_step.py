@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
+
+from constructs import Construct
 from infra.constructs.step_function import StepFunction
 from infra.nag import arn_finding, suppress
 from infra.settings import Settings
-
-from constructs import Construct
 
 READ_PREFIXES: tuple[str, ...] = ("raw/", "results/", "manifests/")
 WRITE_PREFIXES: tuple[str, ...] = ("tables/", "runs/")

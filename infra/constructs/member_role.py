@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from aws_cdk import Fn
 from aws_cdk import aws_iam as iam
-from infra.nag import suppress
 
 from constructs import Construct
+from infra.nag import suppress
 
 
 class MemberRole(Construct):

@@ -7,10 +7,10 @@ from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
-from infra.nag import suppress
-from infra.settings import Settings
 
 from constructs import Construct
+from infra.nag import suppress
+from infra.settings import Settings
 
 #: `{}`: every field of the execution input comes from the deployment defaults (ORGSWEEP_DEFAULTS).
 DEFAULT_EXECUTION_INPUT: dict[str, object] = {}

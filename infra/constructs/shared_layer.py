@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from aws_cdk import Fn
 from aws_cdk import aws_lambda as lambda_
-from infra.paths import ASSET_EXCLUDES, SHARED_LAYER_DIR
 
 from constructs import Construct
+from infra.paths import ASSET_EXCLUDES, SHARED_LAYER_DIR
 
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.ARM_64

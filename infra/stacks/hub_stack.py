@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack
+
+from constructs import Construct
 from infra.constructs.aggregate_step import AggregateStep
 from infra.constructs.alarms import WorkflowAlarms
 from infra.constructs.athena import AthenaCatalog
@@ -18,8 +20,6 @@ from infra.constructs.workflow import Workflow
 from infra.paths import QUERIES_DIR
 from infra.settings import Settings
 from infra.stacks.member_role_stack import member_template_body
-
-from constructs import Construct
 
 HUB_STACK_NAME = "OrgSweep"
 #: DistributedMap renders ResultWriterV2 (JsonPath prefix) only with this flag; set here, not in

@@ -1,5 +1,5 @@
-"""A test harness for checks: a CheckContext over a moto boto3 session, a direct
-GetMetricData fetch, `run_check` (discover → queries → metrics → evaluate), recording of
+"""A test harness for checks: a CheckContext over a moto boto3 session, `run_check`
+(discover → queries → one MetricBatcher fetch, as the cell does → evaluate), recording of
 every AWS operation a check calls as an IAM action, and seeding helpers.
 
 The recorded actions are the ground truth for the permission tests: `run_check` fails
@@ -13,11 +13,12 @@ import json
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from orgsweep.checks import Check, Evaluation, Resource
 from orgsweep.checks.daily import window_days, window_end
+from orgsweep.metrics import MetricBatcher
 from orgsweep.metrics.types import MetricQuery, MetricSeries
 from orgsweep.types import Verdict
 
@@ -72,51 +73,10 @@ class MotoContext:
 
 
 def fetch_metrics(cloudwatch: Any, queries: Iterable[MetricQuery], now: datetime) -> dict[MetricQuery, MetricSeries]:
-    """A minimal GetMetricData loop (the cell uses orgsweep.metrics' batcher): one window per
-    lookback ending at the start of `now`'s UTC day, at most 500 queries a call."""
-    end = window_end(now)
-    unique = list(dict.fromkeys(queries))
-    out: dict[MetricQuery, MetricSeries] = {}
-    by_window: dict[int, list[MetricQuery]] = {}
-    for query in unique:
-        by_window.setdefault(query.lookback_days, []).append(query)
-    for lookback, group in by_window.items():
-        for start in range(0, len(group), 500):
-            batch = {f"q{i}": q for i, q in enumerate(group[start : start + 500])}
-            points: dict[str, dict[datetime, float]] = {qid: {} for qid in batch}
-            kwargs: dict[str, Any] = {
-                "StartTime": end - timedelta(days=lookback),
-                "EndTime": end,
-                "MetricDataQueries": [
-                    {
-                        "Id": qid,
-                        "ReturnData": True,
-                        "MetricStat": {
-                            "Metric": {
-                                "Namespace": q.namespace,
-                                "MetricName": q.metric_name,
-                                "Dimensions": [{"Name": n, "Value": v} for n, v in q.dimensions],
-                            },
-                            "Period": q.period,
-                            "Stat": q.statistic,
-                        },
-                    }
-                    for qid, q in batch.items()
-                ],
-            }
-            while True:
-                response = cloudwatch.get_metric_data(**kwargs)
-                for result in response["MetricDataResults"]:
-                    points[result["Id"]].update(zip(result["Timestamps"], result["Values"], strict=True))
-                if not response.get("NextToken"):
-                    break
-                kwargs["NextToken"] = response["NextToken"]
-            for qid, query in batch.items():
-                ordered = sorted(points[qid].items())
-                out[query] = MetricSeries(
-                    query, tuple(ts.astimezone(UTC) for ts, _ in ordered), tuple(v for _, v in ordered)
-                )
-    return out
+    """The cell's way: one MetricBatcher whose windows end at the start of `now`'s UTC day."""
+    batcher = MetricBatcher(cloudwatch, end_time=window_end(now))
+    batcher.add_many(queries)
+    return batcher.fetch()
 
 
 @dataclass

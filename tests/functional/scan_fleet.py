@@ -97,7 +97,9 @@ class UnattachedVolumes(Check):
                 yield Resource(self.resource_type, v["VolumeId"], arn, v["State"], v["CreateTime"],
                                _tags(v.get("Tags")), {"size_gib": v["Size"]})
 
-    def evaluate(self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext) -> Evaluation:
+    def evaluate(
+        self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext
+    ) -> Evaluation:
         return Evaluation(Verdict.FLAGGED, "unattached", {"size_gib": resource.attributes["size_gib"]}, 0.64)
 
 
@@ -123,7 +125,9 @@ class IdleInstances(Check):
     def metric_queries(self, resource: Resource) -> Sequence[MetricQuery]:
         return (MetricQuery("AWS/EC2", "CPUUtilization", (("InstanceId", resource.resource_id),), "Average", DAY, 7),)
 
-    def evaluate(self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext) -> Evaluation:
+    def evaluate(
+        self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext
+    ) -> Evaluation:
         (series,) = metrics.values()
         values = list(series.values)
         if not values:
@@ -144,10 +148,13 @@ class LoadBalancers(Check):
     def discover(self, ctx: CheckContext) -> Iterable[Resource]:
         for page in ctx.client("elbv2").get_paginator("describe_load_balancers").paginate():
             for lb in page["LoadBalancers"]:
+                attributes = {"scheme": lb.get("Scheme", "internet-facing")}
                 yield Resource(self.resource_type, lb["LoadBalancerName"], lb["LoadBalancerArn"],
-                               lb["State"]["Code"], lb["CreatedTime"], {}, {"scheme": lb.get("Scheme", "internet-facing")})
+                               lb["State"]["Code"], lb["CreatedTime"], {}, attributes)
 
-    def evaluate(self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext) -> Evaluation:
+    def evaluate(
+        self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext
+    ) -> Evaluation:
         return Evaluation(Verdict.FLAGGED, "no targets", {}, 16.43)
 
 
@@ -160,7 +167,9 @@ class LoadBalancerRequests(LoadBalancers):
         dims = (("LoadBalancer", resource.resource_arn.split("loadbalancer/", 1)[-1]),)
         return (MetricQuery("AWS/ApplicationELB", "RequestCount", dims, "Sum", DAY, 7),)
 
-    def evaluate(self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext) -> Evaluation:
+    def evaluate(
+        self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext
+    ) -> Evaluation:
         (series,) = metrics.values()
         if sum(series.values) < 100:
             return Evaluation(Verdict.FLAGGED, "few requests", {"total": sum(series.values)})
@@ -182,7 +191,9 @@ class Scripted(Check):
     def discover(self, ctx: CheckContext) -> Iterable[Resource]:
         return self._script(ctx)
 
-    def evaluate(self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext) -> Evaluation:
+    def evaluate(
+        self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext
+    ) -> Evaluation:
         raise RuntimeError(f"cannot evaluate {resource.resource_id}")
 
 

@@ -15,7 +15,7 @@ import pytest
 from orgsweep.pipeline.aggregate import aggregate
 from orgsweep.pipeline.exceptions import AggregateError, ManifestError
 from orgsweep.pipeline.types import Cell
-from orgsweep.storage import LocalStorage
+from orgsweep.storage import LocalStorage, StorageError
 from orgsweep.storage.s3 import S3Storage
 from orgsweep.tables.schemas import COVERAGE, FINDINGS, INVENTORY
 from tests.aggregate_fixtures import (
@@ -307,3 +307,20 @@ def test_handler_aggregates_in_s3(aws: None, monkeypatch: pytest.MonkeyPatch) ->
     assert summary["cells"]["by_outcome"]["crashed"] == 1
     with pytest.raises(ValueError, match=r"manifest\.key"):
         handler({"run_id": RUN, "manifest": {"bucket": "hub-results", "key": "elsewhere.json"}}, None)
+
+
+class _FlakyStorage(LocalStorage):
+    """Fails to read one cell's output, as S3 would after exhausting its retries."""
+
+    def get_bytes(self, key: str) -> bytes:
+        if key.endswith("111111111111/eu-west-1.json.gz"):
+            raise StorageError("SlowDown: please reduce your request rate")
+        return super().get_bytes(key)
+
+
+def test_a_storage_failure_fails_the_aggregation_without_writing(tmp_path: Path) -> None:
+    seed_scenario(LocalStorage(tmp_path))
+    with pytest.raises(AggregateError, match=r"cannot read the output of cell 111111111111/eu-west-1: SlowDown"):
+        aggregate(RUN, storage=_FlakyStorage(tmp_path))
+    assert not (tmp_path / "tables").exists()
+    assert not (tmp_path / "runs").exists()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,10 +14,10 @@ from moto import mock_aws
 
 from orgsweep.checks import CheckContext, Resource
 from orgsweep.clock import FakeClock
-from orgsweep.presets import DEFAULT, PRESETS
 from orgsweep.pipeline.raw import RawCellOutput, read_raw_cell
 from orgsweep.pipeline.scan import scan_cell
 from orgsweep.pipeline.types import Cell, CellSummary, RunSettings
+from orgsweep.presets import DEFAULT, PRESETS
 from orgsweep.storage import LocalStorage, raw_cell_key
 from tests.functional.scan_faults import Faults, install_faults
 from tests.functional.scan_fleet import (

@@ -279,3 +279,23 @@ def test_bad_defaults_fail_with_a_defaults_field(text: str, field: str, problem_
         RunDefaults.from_json(text)
     assert info.value.field == field
     assert info.value.problem.startswith(problem_start)
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ({"": 1}, '[""]'),
+        ({"accounts": {"a b": []}}, 'accounts["a b"]'),
+        ({"checks": {"params": {"no such check": {}}}}, 'checks.params["no such check"]'),
+        ({"checks": {"params": {PROBE_ID: {"cpu pct": 1}}}}, f'checks.params.{PROBE_ID}["cpu pct"]'),
+    ],
+)
+def test_odd_keys_are_quoted_in_the_field_path(raw: Any, field: str) -> None:
+    assert error_of(raw).field == field
+
+
+def test_real_catalogue_params_are_validated() -> None:
+    error = error_of({"checks": {"params": {"ec2-instance-idle": {"cpu_pct": "5"}}}})
+    assert (error.field, error.problem) == ("checks.params.ec2-instance-idle.cpu_pct", "expected a number, got '5'")
+    ok = parse({"checks": {"include": ["ec2-instance-idle"], "params": {"ec2-instance-idle": {"cpu_pct": 5}}}})
+    assert dict(ok.checks_params["ec2-instance-idle"]) == {"cpu_pct": 5.0}

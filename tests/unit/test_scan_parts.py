@@ -111,7 +111,10 @@ def test_rows_have_exactly_the_table_columns_and_json_strings() -> None:
     created = datetime(2025, 1, 1, 1, 0, tzinfo=timezone(timedelta(hours=1)))
     resource = Resource("AWS::EC2::Volume", "vol-1", "arn:v", "available", created, {"b": "2", "a": "1"}, {"size": 8})
     evaluation = Evaluation(Verdict.FLAGGED, "unattached", {"z": 1, "a": [1, 2]}, 0.64)
-    finding = finding_row("r", CELL, "ebs-volume-unattached", resource, evaluation, datetime(2026, 1, 15, tzinfo=UTC))
+    finding = finding_row(
+        "r", CELL, check_id="ebs-volume-unattached", resource=resource, evaluation=evaluation,
+        observed_at=datetime(2026, 1, 15, tzinfo=UTC),
+    )
     assert tuple(finding) == FINDINGS.column_names
     assert finding["tags"] == '{"a":"1","b":"2"}'
     assert json.loads(finding["evidence"]) == {"a": [1, 2], "z": 1}
@@ -120,9 +123,12 @@ def test_rows_have_exactly_the_table_columns_and_json_strings() -> None:
     inventory = merge_inventory("r", CELL, [("c", resource)])
     assert [tuple(row) for row in inventory] == [INVENTORY.column_names]
     assert inventory[0]["created_at"] == "2025-01-01T00:00:00+00:00"
-    row = coverage_row("r", CELL, "c", CoverageStatus.OK, CoverageCounts(1, 2, 3, 4, 5))
+    row = coverage_row("r", CELL, check_id="c", status=CoverageStatus.OK, counts=CoverageCounts(1, 2, 3, 4, 5))
     assert tuple(row) == COVERAGE.column_names
-    level = cell_level_row("r", CELL, CoverageStatus.REGION_DISABLED, CoverageCounts(), "OptInRequired", "x" * 5000)
+    level = cell_level_row(
+        "r", CELL, status=CoverageStatus.REGION_DISABLED, counts=CoverageCounts(), error_code="OptInRequired",
+        message="x" * 5000,
+    )
     assert level["check_id"] == "-"
     assert len(level["error_message"]) == 1000
 

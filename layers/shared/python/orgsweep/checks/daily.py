@@ -68,8 +68,8 @@ def daily_query(
 def day_values(metrics: Mapping[MetricQuery, MetricSeries], query: MetricQuery, now: datetime) -> DayValues:
     """Each day of the query's window → its datapoint, None where there is none.
 
-    A query absent from `metrics` reads as an empty series (no datapoints), so the rule's
-    missing-data policy decides, never a KeyError.
+    A query absent from `metrics` reads as no datapoints here (never a KeyError);
+    `data_problems` reports it so no rule mistakes it for a quiet resource.
     """
     values: DayValues = dict.fromkeys(window_days(now, query.lookback_days))
     series = metrics.get(query)

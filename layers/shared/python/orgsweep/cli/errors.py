@@ -43,6 +43,7 @@ def classify(exc: BaseException) -> CliError:
     )
 
     from orgsweep.checks.exceptions import CheckParamError, UnknownCheckError
+    from orgsweep.demo.exceptions import FleetSpecError
     from orgsweep.pipeline.exceptions import InputValidationError, InvalidPipelineInputError
     from orgsweep.presets import UnknownPresetError
 
@@ -50,7 +51,7 @@ def classify(exc: BaseException) -> CliError:
         return exc
     if isinstance(exc, InputValidationError | InvalidPipelineInputError | CheckParamError | UnknownCheckError):
         return invalid(str(exc))
-    if isinstance(exc, UnknownPresetError | ProfileNotFound):
+    if isinstance(exc, UnknownPresetError | ProfileNotFound | FleetSpecError):
         return invalid(str(exc))
     if isinstance(exc, EndpointConnectionError):
         return CliError(f"cannot reach the AWS endpoint {exc.kwargs.get('endpoint_url', '')}: {exc}")

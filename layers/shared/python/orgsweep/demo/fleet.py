@@ -1,6 +1,6 @@
 """Seed a demo organization into a moto endpoint and record the ground truth.
 
-For every member account × region the seeder creates, through an assumed-role session in
+For every member account and region the seeder creates, through an assumed-role session in
 that account, idle and busy resources for each of the 16 checks (plus resources whose metrics
 are missing), with CloudWatch history. Everything random comes from random.Random(seed)
 streams derived per cell, and moto's own id generator is seeded by the demo server, so the

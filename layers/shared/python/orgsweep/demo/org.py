@@ -10,7 +10,9 @@ from orgsweep.demo.types import FleetSpec, SeededAccount
 ADMIN_ROLE_NAME = "OrganizationAccountAccessRole"
 
 
-def create_organization(hub: Any, endpoint_url: str, spec: FleetSpec) -> tuple[str, str, str, dict[str, str], list[SeededAccount]]:
+def create_organization(
+    hub: Any, endpoint_url: str, spec: FleetSpec
+) -> tuple[str, str, str, dict[str, str], list[SeededAccount]]:
     """Return (organization id, management account id, root id, OU ids by path, member accounts)."""
     org = hub.client("organizations", region_name="us-east-1", endpoint_url=endpoint_url)
     organization = org.create_organization(FeatureSet="ALL")["Organization"]
@@ -18,7 +20,7 @@ def create_organization(hub: Any, endpoint_url: str, spec: FleetSpec) -> tuple[s
     ou_ids: dict[str, str] = {}
 
     def ou_for(path: tuple[str, ...]) -> str:
-        parent = root_id
+        parent: str = root_id
         for depth in range(1, len(path) + 1):
             key = "/".join(path[:depth])
             if key not in ou_ids:

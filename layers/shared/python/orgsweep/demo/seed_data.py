@@ -5,18 +5,19 @@ from __future__ import annotations
 from orgsweep.demo.cell import SeedCell
 from orgsweep.types import Verdict
 
-F, I, OK = Verdict.FLAGGED, Verdict.INSUFFICIENT_DATA, Verdict.OK
+#: flagged, insufficient data ("no data"), ok
+F, ND, OK = Verdict.FLAGGED, Verdict.INSUFFICIENT_DATA, Verdict.OK
 
 #: (scenario, expected verdict, connections per sample or None for no metrics at all)
 _RDS_CASES: tuple[tuple[str, Verdict, tuple[float, float] | None], ...] = (
     ("busy", OK, (4.0, 60.0)),
     ("no connections", F, (0.0, 0.0)),
-    ("no metrics", I, None),
+    ("no metrics", ND, None),
 )
 _CACHE_CASES: tuple[tuple[str, Verdict, tuple[float, float] | None], ...] = (
     ("busy", OK, (12.0, 300.0)),
     ("only monitoring connections", F, (0.0, 2.0)),
-    ("no metrics", I, None),
+    ("no metrics", ND, None),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from orgsweep.demo.cell import SeedCell
 from orgsweep.types import Verdict
 
-F, I, OK = Verdict.FLAGGED, Verdict.INSUFFICIENT_DATA, Verdict.OK
+F, OK = Verdict.FLAGGED, Verdict.OK
 BUSY_REQUESTS = (20_000.0, 400_000.0)  # per day
 IDLE_REQUESTS = (0.0, 40.0)  # per day: below the 100/day threshold every day
 

@@ -8,7 +8,8 @@ from orgsweep.demo import fidelity
 from orgsweep.demo.cell import SeedCell
 from orgsweep.types import Verdict
 
-F, I, OK = Verdict.FLAGGED, Verdict.INSUFFICIENT_DATA, Verdict.OK
+#: flagged, insufficient data ("no data"), ok
+F, ND, OK = Verdict.FLAGGED, Verdict.INSUFFICIENT_DATA, Verdict.OK
 _KB = 1024
 _MB = 1024 * _KB
 _GB = 1024 * _MB
@@ -48,11 +49,11 @@ def profiles(cell: SeedCell) -> list[InstanceProfile]:
         InstanceProfile("network-bound, low CPU", "c5.xlarge", (1.0, 6.0), (5 * _GB, 50 * _GB), busy_ops, 90, days),
         # Two days of history is fewer than the 4 days the check needs: undecidable, not idle.
         InstanceProfile("launched 2 days ago", "t3.micro", (0.5, 3.0), (50 * _KB, 1 * _MB), idle_ops, 2, 2,
-                        idle_verdict=I, volume_verdict=I),
+                        idle_verdict=ND, volume_verdict=ND),
         InstanceProfile("stopped 45 days ago", "r5.large", (5, 40), (1 * _GB, 5 * _GB), busy_ops, 400, 0,
-                        stopped_days_ago=45, volume_verdict=I),
+                        stopped_days_ago=45, volume_verdict=ND),
         InstanceProfile("stopped 10 days ago", "t3.large", (5, 40), (1 * _GB, 5 * _GB), busy_ops, 300, days - 10,
-                        stopped_days_ago=10, volume_verdict=I),
+                        stopped_days_ago=10, volume_verdict=ND),
     ]
     return out
 
@@ -102,9 +103,10 @@ def _seed_instance(cell: SeedCell, profile: InstanceProfile) -> None:
     for volume in root_volumes["Volumes"]:
         volume_id = volume["VolumeId"]
         cell.expect("ebs-volume-unattached", volume_id, OK, "root volume (attached)")
-        cell.expect("ebs-volume-idle", volume_id, profile.volume_verdict, f"root volume of an instance {profile.scenario}")
+        scenario = f"root volume of an instance {profile.scenario}"
+        cell.expect("ebs-volume-idle", volume_id, profile.volume_verdict, scenario)
         # A stopped instance's volumes report nothing after the stop; a brand-new one's nothing yet.
-        if history_days and (profile.volume_verdict is not I or ending):
+        if history_days and (profile.volume_verdict is not ND or ending):
             for metric in ("VolumeReadOps", "VolumeWriteOps"):
                 cell.history.add("AWS/EBS", metric, {"VolumeId": volume_id}, low=profile.ops_per_day[0],
                                  high=profile.ops_per_day[1], days=history_days, ending_days_ago=ending,
@@ -122,7 +124,7 @@ def seed_addresses(cell: SeedCell) -> None:
         cell.expect("eip-unassociated", allocation["AllocationId"], F, "not associated", allocation["PublicIp"])
     allocation = ec2.allocate_address(Domain="vpc")
     ec2.associate_address(InstanceId=cell.busy_instances[0], AllocationId=allocation["AllocationId"])
-    cell.expect("eip-unassociated", allocation["AllocationId"], OK, "associated with an instance", allocation["PublicIp"])
+    cell.expect("eip-unassociated", allocation["AllocationId"], OK, "on an instance", allocation["PublicIp"])
 
 
 __all__ = ["AMI_ID", "InstanceProfile", "profiles", "seed_addresses", "seed_instances"]

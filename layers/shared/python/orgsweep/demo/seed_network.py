@@ -6,7 +6,7 @@ from orgsweep.demo import fidelity
 from orgsweep.demo.cell import Network, SeedCell
 from orgsweep.types import Verdict
 
-F, I, OK = Verdict.FLAGGED, Verdict.INSUFFICIENT_DATA, Verdict.OK
+F, OK = Verdict.FLAGGED, Verdict.OK
 _MIB = 1024 * 1024
 _GIB = 1024 * _MIB
 
@@ -30,7 +30,9 @@ def seed_network(cell: SeedCell, cidr_index: int) -> Network:
     app_sg = _group(cell, vpc_id, "app", "application servers")
     ec2.authorize_security_group_ingress(
         GroupId=app_sg,
-        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "UserIdGroupPairs": [{"GroupId": lb_sg}]}],
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "UserIdGroupPairs": [{"GroupId": lb_sg}]}
+        ],
     )
     cell.expect("security-group-unused", app_sg, OK, "attached to instances")
     cell.expect("security-group-unused", lb_sg, OK, "referenced by another group's rule")
@@ -38,11 +40,14 @@ def seed_network(cell: SeedCell, cidr_index: int) -> Network:
         legacy = _group(cell, vpc_id, "legacy", "left over from a decommissioned service")
         ec2.authorize_security_group_ingress(
             GroupId=legacy,
-            IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}],
+            IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}
+            ],
         )
         cell.expect("security-group-unused", legacy, F, "attached to nothing, referenced by nothing")
     # Default groups are never flagged (they cannot be deleted).
-    for group in ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]:
+    defaults = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["default"]}])
+    for group in defaults["SecurityGroups"]:
         cell.expect("security-group-unused", group["GroupId"], OK, "default group")
     cell.network = Network(vpc_id, (subnets[0], subnets[1]), app_sg, lb_sg)
     return cell.network

@@ -9,14 +9,16 @@ import zipfile
 from orgsweep.demo.cell import SeedCell
 from orgsweep.types import Verdict
 
-F, I, OK = Verdict.FLAGGED, Verdict.INSUFFICIENT_DATA, Verdict.OK
+F, OK = Verdict.FLAGGED, Verdict.OK
 _ASSUME_ROLE_POLICY = json.dumps(
     {
         "Version": "2012-10-17",
         "Statement": [
             {
                 "Effect": "Allow",
-                "Principal": {"Service": ["lambda.amazonaws.com", "eks.amazonaws.com", "eks-fargate-pods.amazonaws.com"]},
+                "Principal": {
+                    "Service": ["lambda.amazonaws.com", "eks.amazonaws.com", "eks-fargate-pods.amazonaws.com"]
+                },
                 "Action": "sts:AssumeRole",
             }
         ],

@@ -8,7 +8,8 @@ from orgsweep.demo import fidelity
 from orgsweep.demo.cell import SeedCell
 from orgsweep.types import Verdict
 
-F, I, OK = Verdict.FLAGGED, Verdict.INSUFFICIENT_DATA, Verdict.OK
+#: flagged, insufficient data ("no data"), ok
+F, ND, OK = Verdict.FLAGGED, Verdict.INSUFFICIENT_DATA, Verdict.OK
 
 
 def _volume(cell: SeedCell, size: int, zone_index: int = 0, volume_type: str = "gp3") -> str:
@@ -42,7 +43,7 @@ def seed_volumes(cell: SeedCell) -> None:
     cases: list[tuple[str, Verdict, tuple[float, float] | None]] = [
         ("attached, ~no I/O", F, (0.0, 5_000.0)),
         ("attached, busy", OK, (2e6, 2e7)),
-        ("attached, no metrics", I, None),
+        ("attached, no metrics", ND, None),
     ]
     for device, (scenario, verdict, ops) in zip(("/dev/sdf", "/dev/sdg", "/dev/sdh"), cases, strict=True):
         volume_id = _volume(cell, cell.rng.choice((100, 250)), zone)

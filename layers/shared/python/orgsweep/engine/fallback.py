@@ -8,6 +8,8 @@ A cell that did write its output (e.g. finished just as the run was cancelled) k
 
 from __future__ import annotations
 
+from typing import Any
+
 from orgsweep.clock import Clock
 from orgsweep.executor import TaskOutcome, TaskStatus
 from orgsweep.pipeline.raw import RawCellOutput
@@ -24,7 +26,9 @@ _STATUS = {
 }
 
 
-def write_fallback_output(storage: Storage, run_id: str, cell: Cell, outcome: TaskOutcome[object], clock: Clock) -> bool:
+def write_fallback_output(
+    storage: Storage, run_id: str, cell: Cell, outcome: TaskOutcome[Any], clock: Clock
+) -> bool:
     """Write a cell-level output for an unsuccessful cell that has none; True when one was written."""
     if outcome.status is TaskStatus.SUCCEEDED or storage.exists(raw_cell_key(run_id, cell.account_id, cell.region)):
         return False

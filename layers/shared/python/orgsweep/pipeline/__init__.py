@@ -7,7 +7,9 @@ from orgsweep.pipeline.aggregate import AggregateResult, aggregate
 from orgsweep.pipeline.defaults import RunDefaults
 from orgsweep.pipeline.exceptions import (
     AggregateError,
+    DeadlineExceededError,
     InputValidationError,
+    InvalidPipelineInputError,
     ManifestError,
     PipelineError,
     PlanError,
@@ -15,12 +17,18 @@ from orgsweep.pipeline.exceptions import (
 from orgsweep.pipeline.execution_input import ExecutionInput, parse_execution_input
 from orgsweep.pipeline.manifest import RunMetadata, read_manifest, read_run_metadata
 from orgsweep.pipeline.plan import ManifestLocation, PlanClients, PlanResult, plan
+from orgsweep.pipeline.scan import scan_cell
+from orgsweep.pipeline.types import Cell, CellSummary, RunSettings
 
 __all__ = [
     "AggregateError",
     "AggregateResult",
+    "Cell",
+    "CellSummary",
+    "DeadlineExceededError",
     "ExecutionInput",
     "InputValidationError",
+    "InvalidPipelineInputError",
     "ManifestError",
     "ManifestLocation",
     "PipelineError",
@@ -29,9 +37,11 @@ __all__ = [
     "PlanResult",
     "RunDefaults",
     "RunMetadata",
+    "RunSettings",
     "aggregate",
     "parse_execution_input",
     "plan",
     "read_manifest",
     "read_run_metadata",
+    "scan_cell",
 ]

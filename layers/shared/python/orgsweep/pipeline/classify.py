@@ -2,8 +2,8 @@
 
 | raised                                               | status             |
 |------------------------------------------------------|--------------------|
-| AssumeRoleError                                      | assume_role_failed (region_disabled for RegionDisabledException) |
-| AuthFailure / OptInRequired / InvalidClientTokenId … | region_disabled (the whole cell: every check would fail alike) |
+| AssumeRoleError                                      | assume_role_failed (RegionDisabledException: region_disabled) |
+| AuthFailure / OptInRequired / InvalidClientTokenId … | region_disabled (whole cell: every check would fail alike) |
 | AccessDenied / UnauthorizedOperation …               | access_denied      |
 | a throttling code (botocore's retries exhausted)     | throttled          |
 | RateLimitTimeoutError, DeadlineExceededError         | timeout            |
@@ -84,10 +84,10 @@ def classify(exc: BaseException) -> Failure:
     if isinstance(exc, AssumeRoleError):
         # Only STS's own "region not activated for that account" means the region is off:
         # InvalidClientTokenId here is the hub's credentials, not the member's region.
-        code = exc.code or type(exc).__name__
-        off = code in STS_REGION_DISABLED_ERROR_CODES
+        sts_code = exc.code or type(exc).__name__
+        off = sts_code in STS_REGION_DISABLED_ERROR_CODES
         status = CoverageStatus.REGION_DISABLED if off else CoverageStatus.ASSUME_ROLE_FAILED
-        return Failure(status, code, _message(exc))
+        return Failure(status, sts_code, _message(exc))
     for link in _chain(exc):
         if isinstance(link, DeadlineExceededError):
             return Failure(CoverageStatus.TIMEOUT, DEADLINE_ERROR_CODE, _message(link))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
 from orgsweep.aws import counting_scope
 from orgsweep.checks import Check, CheckContext, Evaluation, Resource
 from orgsweep.clock import Clock

@@ -48,7 +48,7 @@ def _json_mapping(value: Mapping[str, Any]) -> str:
 
 
 def finding_row(
-    run_id: str, cell: Cell, check_id: str, resource: Resource, evaluation: Evaluation, observed_at: datetime
+    run_id: str, cell: Cell, *, check_id: str, resource: Resource, evaluation: Evaluation, observed_at: datetime
 ) -> Row:
     return {
         "run_id": run_id,
@@ -97,6 +97,7 @@ class CoverageCounts:
 def coverage_row(
     run_id: str,
     cell: Cell,
+    *,
     check_id: str,
     status: CoverageStatus,
     counts: CoverageCounts,
@@ -119,11 +120,14 @@ def coverage_row(
     }
 
 
-def cell_level_row(
+def cell_level_row(  # noqa: PLR0917 - positional use is public (orgsweep.engine.fallback)
     run_id: str, cell: Cell, status: CoverageStatus, counts: CoverageCounts, error_code: str | None, message: str
 ) -> Row:
     """The single coverage row of a cell that failed as a whole (no check could run)."""
-    return coverage_row(run_id, cell, CELL_LEVEL_CHECK_ID, status, counts, error_code, message)
+    return coverage_row(
+        run_id, cell, check_id=CELL_LEVEL_CHECK_ID, status=status, counts=counts, error_code=error_code,
+        error_message=message,
+    )
 
 
 def merge_inventory(run_id: str, cell: Cell, discovered: Iterable[tuple[str, Resource]]) -> list[Row]:
@@ -145,11 +149,11 @@ def merge_inventory(run_id: str, cell: Cell, discovered: Iterable[tuple[str, Res
     return [inventory_row(run_id, cell, first[key], attributes[key]) for key in sorted(first)]
 
 
-def sort_findings(rows: list[Row]) -> list[Row]:
+def sort_findings(rows: Iterable[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (r["check_id"], r["resource_id"], r["resource_type"]))
 
 
-def sort_coverage(rows: list[Row]) -> list[Row]:
+def sort_coverage(rows: Iterable[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: r["check_id"])
 
 
@@ -162,7 +166,7 @@ __all__ = [
     "inventory_row",
     "iso_utc",
     "merge_inventory",
-    "sort_findings",
     "sort_coverage",
+    "sort_findings",
     "to_json",
 ]

@@ -28,7 +28,8 @@ from typing import Any
 from orgsweep.aws import CallCounters, ClientFactory, ServiceCounts, assume_role_session
 from orgsweep.checks import Check, build_checks
 from orgsweep.clock import SYSTEM_CLOCK, Clock
-from orgsweep.metrics import MetricBatcher
+from orgsweep.executor import current_task_deadline
+from orgsweep.metrics import MetricBatcher, MetricQuery, MetricSeries
 from orgsweep.pipeline.apportion import apportion
 from orgsweep.pipeline.cellcontext import CellContext, partition_for_region
 from orgsweep.pipeline.classify import CELL_LEVEL_STATUSES, Failure, cell_status, classify
@@ -76,7 +77,8 @@ def scan_cell(
 ) -> CellSummary:
     """Scan `cell` with the run's settings, write its raw output to `storage`, return counts.
 
-    `deadline` is a clock.monotonic() value (default: now + the preset's cell time budget);
+    `deadline` is a clock.monotonic() value (default: now + the preset's cell time budget, or
+    the running ParallelExecutor task's deadline when that is sooner);
     `checks` overrides the run's check selection; `sts_region` the STS endpoint's region
     (default: the cell's). Bad run settings (unknown preset, check id or param) raise before
     anything is called; storage failures raise StorageError.
@@ -88,6 +90,9 @@ def scan_cell(
     started_at = clock.now()
     if deadline is None:
         deadline = started + preset.cell_time_budget_s
+        task_deadline = current_task_deadline()  # inside a ParallelExecutor task with a time limit
+        if task_deadline is not None:
+            deadline = min(deadline, task_deadline)
     partition = partition_for_region(cell.region)
     scan = _CellScan(cell, run, clock, started, started_at)
 
@@ -122,7 +127,7 @@ def scan_cell(
 
     discover_all(runs, ctx, max_workers=preset.cell_concurrency, deadline=deadline, clock=clock)
     queries = plan_queries(runs)
-    series = {}
+    series: dict[MetricQuery, MetricSeries] = {}
     if not _region_disabled(runs):
         batcher = MetricBatcher(factory.client("cloudwatch", cell.region), end_time=metric_end_time(started_at))
         series = fetch_metrics(runs, batcher, queries, deadline=deadline, clock=clock)
@@ -150,13 +155,19 @@ class _CellScan:
     def finish_cell_level(self, storage: Storage, failure: Failure, totals: ServiceCounts) -> CellSummary:
         duration_ms = _ms(self.clock.monotonic() - self.started)
         counts = CoverageCounts(0, totals.calls, totals.throttles, totals.retries, duration_ms)
-        row = cell_level_row(self.run.run_id, self.cell, failure.status, counts, failure.code, failure.message)
-        return self._write(storage, failure.status, [], [], [row], totals, duration_ms)
+        row = cell_level_row(
+            self.run.run_id, self.cell, status=failure.status, counts=counts, error_code=failure.code,
+            message=failure.message,
+        )
+        return self._write(storage, failure.status, totals, duration_ms, coverage=[row])
 
     def finish(self, storage: Storage, runs: Sequence[CheckRun], counters: CallCounters) -> CellSummary:
         run_id, cell = self.run.run_id, self.cell
         findings = [
-            finding_row(run_id, cell, r.check_id, resource, evaluation, self.started_at)
+            finding_row(
+                run_id, cell, check_id=r.check_id, resource=resource, evaluation=evaluation,
+                observed_at=self.started_at,
+            )
             for r in runs
             for resource, evaluation in r.evaluations
             if evaluation.verdict in _FINDING_VERDICTS
@@ -185,20 +196,28 @@ class _CellScan:
             status = CoverageStatus.OK if r.failure is None else r.failure.status
             code = None if r.failure is None else r.failure.code
             message = None if r.failure is None else r.failure.message
-            coverage.append(coverage_row(run_id, cell, r.check_id, status, counts, code, message))
+            coverage.append(
+                coverage_row(
+                    run_id, cell, check_id=r.check_id, status=status, counts=counts, error_code=code,
+                    error_message=message,
+                )
+            )
         status = cell_status(CoverageStatus(row["status"]) for row in coverage)
         duration_ms = _ms(self.clock.monotonic() - self.started)
-        return self._write(storage, status, findings, inventory, coverage, totals, duration_ms)
+        return self._write(
+            storage, status, totals, duration_ms, findings=findings, inventory=inventory, coverage=coverage
+        )
 
     def _write(
         self,
         storage: Storage,
         status: CoverageStatus,
-        findings: list[Row],
-        inventory: list[Row],
-        coverage: list[Row],
         totals: ServiceCounts,
         duration_ms: int,
+        *,
+        findings: Sequence[Row] = (),
+        inventory: Sequence[Row] = (),
+        coverage: Sequence[Row] = (),
     ) -> CellSummary:
         output = RawCellOutput(
             run_id=self.run.run_id,
@@ -209,7 +228,7 @@ class _CellScan:
             finished_at=iso_utc(self.clock.now()) or "",
             status=str(status),
             findings=sort_findings(findings),
-            inventory=inventory,
+            inventory=list(inventory),
             coverage=sort_coverage(coverage),
         )
         key = output.write(storage)

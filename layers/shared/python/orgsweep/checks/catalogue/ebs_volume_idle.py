@@ -58,6 +58,7 @@ class EbsVolumeIdle(Check):
         p: EbsVolumeIdleParams = self.params
         read_q, write_q = self._queries(resource)
         reads, writes = daily.day_values(metrics, read_q, ctx.now), daily.day_values(metrics, write_q, ctx.now)
+        problems = daily.data_problems(metrics, read_q, write_q)
         totals = daily.add_days(reads, writes)
         complete = set(daily.complete_days(reads, writes))
         busy = [day for day, ops in totals.items() if ops is not None and ops >= p.max_daily_ops]
@@ -74,16 +75,20 @@ class EbsVolumeIdle(Check):
             cost=cost,
             busy_days=len(busy),
             days_without_data=len(missing),
+            metric_problems=problems,
         )
         what = f"EBS volume {resource.resource_id} ({size} GiB {vtype})"
         if busy:
             peak = max(v for v in totals.values() if v is not None)
             reason = f"{what} did up to {fmt_number(peak)} operations a day (limit {fmt_number(p.max_daily_ops)})."
             return Evaluation(Verdict.OK, reason, facts, cost.monthly_usd)
-        if missing:
-            reason = (
-                f"{what} has no complete I/O data for {len(missing)} of the last {p.lookback_days} days, "
-                "so its idleness cannot be confirmed."
+        if missing or problems:
+            reason = daily.insufficient_reason(
+                what,
+                missing=len(missing),
+                lookback_days=p.lookback_days,
+                metric="VolumeReadOps+VolumeWriteOps",
+                problems=problems,
             )
             return Evaluation(Verdict.INSUFFICIENT_DATA, reason, facts, cost.monthly_usd)
         peak = max(v for v in totals.values() if v is not None)

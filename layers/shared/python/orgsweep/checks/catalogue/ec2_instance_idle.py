@@ -64,6 +64,7 @@ class Ec2InstanceIdle(Check):
         cpu = daily.day_values(metrics, cpu_q, ctx.now)
         net_in, net_out = daily.day_values(metrics, in_q, ctx.now), daily.day_values(metrics, out_q, ctx.now)
         net = daily.add_days(net_in, net_out)
+        problems = daily.data_problems(metrics, cpu_q, in_q, out_q)
         max_net = p.net_mb * BYTES_PER_MB
         with_data = daily.complete_days(cpu, net_in, net_out)
         busy_cpu = [d for d, v in cpu.items() if v is not None and v > p.cpu_pct]
@@ -80,6 +81,7 @@ class Ec2InstanceIdle(Check):
             cost=cost,
             days_with_data=len(with_data),
             busy_days=len(set(busy_cpu) | set(busy_net)),
+            metric_problems=problems,
         )
         what = f"EC2 instance {resource.resource_id} ({itype})"
         if busy_cpu or busy_net:
@@ -90,6 +92,11 @@ class Ec2InstanceIdle(Check):
                 f"network up to {fmt_bytes(peak_net)} a day (limit {fmt_number(p.net_mb)} MB)."
             )
             return Evaluation(Verdict.OK, reason, facts, cost.monthly_usd)
+        if problems:
+            reason = daily.insufficient_reason(
+                what, missing=0, lookback_days=p.lookback_days, metric="CPU/network", problems=problems
+            )
+            return Evaluation(Verdict.INSUFFICIENT_DATA, reason, facts, cost.monthly_usd)
         if len(with_data) < p.min_days:
             reason = (
                 f"{what} has metric data for only {len(with_data)} of the last {p.lookback_days} days "

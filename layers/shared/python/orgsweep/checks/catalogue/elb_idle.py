@@ -3,7 +3,7 @@
 ALB: AWS/ApplicationELB RequestCount (dimension LoadBalancer = "app/<name>/<id>");
 NLB: AWS/NetworkELB NewFlowCount ("net/<name>/<id>"); CLB: AWS/ELB RequestCount
 (LoadBalancerName). Daily Sum; CloudWatch publishes nothing on a day without requests,
-so a missing day is zero.
+so a missing day is zero (an incomplete series is not: see `daily`).
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ class ElbIdle(Check):
         p: ElbIdleParams = self.params
         query = self._query(resource)
         values = daily.zero_filled(daily.day_values(metrics, query, ctx.now))
+        problems = daily.data_problems(metrics, query)
         peak = max(values.values(), default=0.0)
         cost = hourly_cost(resource)
         facts = evidence(
@@ -81,9 +82,15 @@ class ElbIdle(Check):
             values=daily.iso_values(values),
             cost=cost,
             peak_daily=peak,
+            metric_problems=problems,
         )
         unit = "new flows" if query.metric_name == "NewFlowCount" else "requests"
         what = describe(resource)
+        if peak < p.min_daily_requests and problems:
+            reason = daily.insufficient_reason(
+                what, missing=0, lookback_days=p.lookback_days, metric=query.metric_name, problems=problems
+            )
+            return Evaluation(Verdict.INSUFFICIENT_DATA, reason, facts, cost.monthly_usd)
         if peak < p.min_daily_requests:
             reason = (
                 f"{what} had at most {fmt_number(peak)} {unit} a day over the last {p.lookback_days} days "

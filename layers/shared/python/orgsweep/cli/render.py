@@ -1,0 +1,93 @@
+"""Rich output of a finished run: totals, findings by check, the costliest findings, coverage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+TOP_ROWS = 10
+
+
+def money(value: float | None) -> str:
+    return f"${value or 0:,.2f}"
+
+
+def _findings_by_check(summary: Mapping[str, Any]) -> Table:
+    table = Table(title="Findings by check", title_justify="left")
+    table.add_column("check")
+    table.add_column("flagged", justify="right")
+    table.add_column("insufficient data", justify="right")
+    table.add_column("est. monthly cost", justify="right")
+    by_check: Mapping[str, Any] = summary.get("findings", {}).get("by_check", {})
+    for check_id, counts in sorted(by_check.items(), key=lambda kv: (-kv[1].get("monthly_cost_usd", 0), kv[0])):
+        table.add_row(
+            check_id,
+            str(counts.get("flagged", 0)),
+            str(counts.get("insufficient_data", 0)),
+            money(counts.get("monthly_cost_usd")),
+        )
+    if not by_check:
+        table.add_row("(no findings)", "0", "0", money(0))
+    return table
+
+
+def _top_findings(summary: Mapping[str, Any]) -> Table:
+    table = Table(title=f"Top {TOP_ROWS} by estimated monthly cost", title_justify="left")
+    for name in ("account", "region", "check", "resource"):
+        table.add_column(name)
+    table.add_column("$/month", justify="right")
+    for row in summary.get("top_findings_by_cost", [])[:TOP_ROWS]:
+        account = f"{row.get('account_name') or ''} ({row['account_id']})".strip()
+        table.add_row(account, row["region"], row["check_id"], row["resource_id"], money(row.get("monthly_cost_usd")))
+    return table
+
+
+def _coverage(summary: Mapping[str, Any]) -> Table:
+    table = Table(title="Coverage", title_justify="left")
+    table.add_column("status")
+    table.add_column("cells", justify="right")
+    table.add_column("(account, region, check) rows", justify="right")
+    cells: Mapping[str, int] = summary.get("cells", {}).get("by_status", {})
+    rows: Mapping[str, int] = summary.get("coverage_rows_by_status", {})
+    for status in sorted(set(cells) | set(rows)):
+        style = "green" if status == "ok" else "yellow"
+        table.add_row(f"[{style}]{status}[/{style}]", str(cells.get(status, 0)), str(rows.get(status, 0)))
+    return table
+
+
+def totals_line(summary: Mapping[str, Any]) -> str:
+    cells = summary.get("cells", {}).get("total", 0)
+    findings = summary.get("findings", {}).get("total", 0)
+    resources = summary.get("inventory", {}).get("total", 0)
+    cost = summary.get("estimated_monthly_cost_usd", {}).get("total", 0.0)
+    api = summary.get("api", {})
+    wall = summary.get("duration", {}).get("wall_s")
+    took = f" in {wall:.1f}s" if isinstance(wall, int | float) else ""
+    return (
+        f"Run {summary.get('run_id')}: {cells} cells, {resources} resources, {findings} findings, "
+        f"est. {money(cost)}/month idle; {api.get('api_calls', 0)} API calls, "
+        f"{api.get('throttles', 0)} throttles{took}."
+    )
+
+
+def print_summary(console: Console, summary: Mapping[str, Any], *, location: str, query_args: str) -> None:
+    console.print()
+    console.print(f"[bold]{totals_line(summary)}[/bold]")
+    console.print(_findings_by_check(summary))
+    if summary.get("top_findings_by_cost"):
+        console.print(_top_findings(summary))
+    console.print(_coverage(summary))
+    not_ok = {k: v for k, v in summary.get("cells", {}).get("by_status", {}).items() if k != "ok"}
+    if not_ok:
+        detail = ", ".join(f"{n} {status}" for status, n in sorted(not_ok.items()))
+        console.print(f"[yellow]Some cells are not ok ({detail}): see the coverage table.[/yellow]")
+    console.print(f"Results: {location}")
+    console.print(
+        f"Explore: [bold]orgsweep query top_idle_by_cost {query_args}[/bold]  (or `orgsweep query {query_args}`)"
+    )
+
+
+__all__ = ["TOP_ROWS", "money", "print_summary", "totals_line"]
