@@ -41,14 +41,14 @@ os.environ.update(
 import boto3  # noqa: E402
 import botocore.handlers  # noqa: E402
 from moto import mock_aws  # noqa: E402
+from tests.functional.scan_bigcell import QueryRecorder, build_big_cell  # noqa: E402
+from tests.functional.scan_fleet import ACCOUNT_ID, REGION, member_session  # noqa: E402
 
 from orgsweep.checks import build_checks  # noqa: E402
 from orgsweep.pipeline.raw import read_raw_cell  # noqa: E402
 from orgsweep.pipeline.scan import metric_end_time, scan_cell  # noqa: E402
 from orgsweep.pipeline.types import Cell, RunSettings  # noqa: E402
 from orgsweep.storage import LocalStorage  # noqa: E402
-from tests.functional.scan_bigcell import QueryRecorder, build_big_cell  # noqa: E402
-from tests.functional.scan_fleet import ACCOUNT_ID, REGION, member_session  # noqa: E402
 
 
 class RequestCounter:

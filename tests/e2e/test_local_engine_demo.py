@@ -52,7 +52,9 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scanned]:
 
 def _table(root: Path, name: str) -> list[dict[str, Any]]:
     pattern = str(root / "tables" / name / "dt=*" / "*.parquet")
-    rows: list[dict[str, Any]] = duckdb.sql(f"SELECT * FROM read_parquet('{pattern}')").to_arrow_table().to_pylist()
+    relation = duckdb.sql(f"SELECT * FROM read_parquet('{pattern}')")
+    assert relation is not None
+    rows: list[dict[str, Any]] = relation.to_arrow_table().to_pylist()
     return rows
 
 

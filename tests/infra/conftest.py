@@ -6,10 +6,10 @@ synthesized in-process with the context the CLI hands it; tests read templates f
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,32 +73,50 @@ def settings() -> Settings:
     return Settings.from_cdk_json(REPO_ROOT / "cdk.json")
 
 
-@pytest.fixture(scope="session")
-def synths(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Synth, CliResult]]:
-    """(in-process synth, CLI synth), made concurrently once per session."""
-    if not CDK_CLI.exists():
-        pytest.fail(f"the pinned CDK CLI is missing: {CDK_CLI} (run `make setup`)")
-    base = tmp_path_factory.mktemp("cdk")
-    cli_out = base / "cli.out"
+def _synthesize(base: Path) -> tuple[int, str]:
+    """Run the CLI synth (background) and the in-process synth into `base`; the CLI's (returncode, output)."""
+    from infra.app import build_app, cdk_json_context
+
     log = base / "cli.log"
     with log.open("w") as sink:
         process = subprocess.Popen(
-            [str(CDK_CLI), "synth", "--quiet", "--no-notices", "-o", str(cli_out)],
+            [str(CDK_CLI), "synth", "--quiet", "--no-notices", "-o", str(base / "cli.out")],
             cwd=REPO_ROOT,
             env=cli_env(),
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
         try:
-            from infra.app import build_app, cdk_json_context
-
-            in_process = base / "in-process.out"
-            build_app(outdir=str(in_process), context={**cdk_json_context(), **CLI_CONTEXT}).synth()
+            build_app(outdir=str(base / "in-process.out"), context={**cdk_json_context(), **CLI_CONTEXT}).synth()
             returncode = process.wait(timeout=600)
         finally:
             if process.poll() is None:
                 process.kill()
-    yield Synth(in_process), CliResult(Synth(cli_out), returncode, log.read_text())
+    return returncode, log.read_text()
+
+
+@pytest.fixture(scope="session")
+def synths(tmp_path_factory: pytest.TempPathFactory) -> tuple[Synth, CliResult]:
+    """(in-process synth, CLI synth), made concurrently, once per test run even across xdist workers.
+
+    xdist_group("cdk") should keep these tests on one worker, but pytest-xdist 3.8 does not
+    group under pytest 9, so the first worker synthesizes under a file lock and the others reuse it.
+    """
+    if not CDK_CLI.exists():
+        pytest.fail(f"the pinned CDK CLI is missing: {CDK_CLI} (run `make setup`)")
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    base = tmp_path_factory.getbasetemp()
+    base = base.parent / f"cdk-synth-{run}" if run else base / "cdk-synth"
+    base.mkdir(parents=True, exist_ok=True)
+    with (base / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = base / "done.json"
+        if not done.exists():
+            returncode, output = _synthesize(base)
+            done.write_text(json.dumps({"returncode": returncode, "output": output}))
+        result = json.loads(done.read_text())
+    cli = CliResult(Synth(base / "cli.out"), result["returncode"], result["output"])
+    return Synth(base / "in-process.out"), cli
 
 
 @pytest.fixture(scope="session")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import threading
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orgsweep.checks import Evaluation, Resource
+from orgsweep.checks import Evaluation, Resource, build_checks
 from orgsweep.clock import FakeClock
 from orgsweep.pipeline.apportion import apportion
 from orgsweep.pipeline.cellcontext import partition_for_region
@@ -23,9 +24,11 @@ from orgsweep.pipeline.rows import (
     merge_inventory,
     to_json,
 )
-from orgsweep.pipeline.scan import metric_end_time
+from orgsweep.pipeline.scan import metric_end_time, scan_cell
 from orgsweep.pipeline.types import Cell, CellSummary, RunSettings
 from orgsweep.pipeline.waiting import run_until
+from orgsweep.presets import UnknownPresetError
+from orgsweep.storage import LocalStorage
 from orgsweep.tables.schemas import COVERAGE, FINDINGS, INVENTORY
 from orgsweep.types import CoverageStatus, Verdict
 
@@ -52,6 +55,7 @@ def test_cell_round_trips_and_defaults_priority() -> None:
         ({"account_id": "111111111111"}, "cell.region"),
         ({"account_id": "111111111111", "region": "eu-west-1", "priority": True}, "cell.priority"),
         ([], "cell"),
+        ({"account_id": "111111111111", "region": "eu-west-1", "colour": "red"}, "cell.colour"),
     ],
 )
 def test_bad_cells_name_the_field(data: object, field: str) -> None:
@@ -88,6 +92,7 @@ def test_run_settings_defaults() -> None:
         ({"run_id": "r", "role_name": "R", "checks": {"include": "a"}}, "run.checks.include"),
         ({"run_id": "r", "role_name": "R", "checks": {"bogus": []}}, "run.checks.bogus"),
         ({"run_id": "r", "role_name": "R", "checks": {"params": {"a": 1}}}, "run.checks.params.a"),
+        ({"run_id": "r", "role_name": "R", "accounts": {}}, "run.accounts"),
     ],
 )
 def test_bad_run_settings_name_the_field(data: object, field: str) -> None:
@@ -221,3 +226,17 @@ def test_run_until_stops_waiting_at_the_deadline() -> None:
         assert outcome.value is None
     finally:
         release.set()
+
+
+# --- bad run settings fail before any AWS call --------------------------------------------
+
+
+def test_scan_cell_rejects_duplicate_check_ids_and_unknown_presets(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path)
+    run = RunSettings("r", "R")
+    twice = build_checks(["eip-unassociated"]) * 2
+    with pytest.raises(ValueError, match="eip-unassociated"):
+        scan_cell(None, CELL, run, storage=storage, checks=twice)
+    with pytest.raises(UnknownPresetError):
+        scan_cell(None, CELL, RunSettings("r", "R", preset="turbo"), storage=storage)
+    assert list(storage.list_keys("")) == []

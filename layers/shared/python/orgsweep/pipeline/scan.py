@@ -16,7 +16,8 @@ so the Step Functions Retry/Catch sees exactly the infrastructure faults.
 API calls on coverage rows: each check's own scope (discover), plus its share of the cell's
 GetMetricData calls apportioned by number of metric queries (apportion.py); the rows sum to
 the cell's total. The hub's sts:AssumeRole call is made before the cell's counters exist and
-is not counted.
+is not counted. A check's duration_ms is its discover plus its evaluate; the shared metric
+fetch counts in the cell's duration only.
 """
 
 from __future__ import annotations
@@ -86,6 +87,10 @@ def scan_cell(
     preset = get_preset(run.preset)
     if checks is None:
         checks = build_checks(list(run.checks_include), list(run.checks_exclude), run.checks_params)
+    ids = [check.id for check in checks]
+    if len(set(ids)) != len(ids):
+        duplicate = next(i for i in ids if ids.count(i) > 1)
+        raise ValueError(f"checks: check id {duplicate!r} is given more than once")
     started = clock.monotonic()
     started_at = clock.now()
     if deadline is None:
@@ -128,7 +133,7 @@ def scan_cell(
     discover_all(runs, ctx, max_workers=preset.cell_concurrency, deadline=deadline, clock=clock)
     queries = plan_queries(runs)
     series: dict[MetricQuery, MetricSeries] = {}
-    if not _region_disabled(runs):
+    if queries and not _region_disabled(runs):
         batcher = MetricBatcher(factory.client("cloudwatch", cell.region), end_time=metric_end_time(started_at))
         series = fetch_metrics(runs, batcher, queries, deadline=deadline, clock=clock)
     disabled = _region_disabled(runs)

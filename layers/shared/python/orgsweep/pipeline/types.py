@@ -18,6 +18,10 @@ from orgsweep.presets import DEFAULT_PRESET_NAME
 ACCOUNT_ID_PATTERN = re.compile(r"^\d{12}$")
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 
+_CELL_FIELDS = frozenset({"account_id", "account_name", "region", "priority"})
+_RUN_FIELDS = frozenset({"run_id", "role_name", "external_id", "preset", "checks"})
+_CHECKS_FIELDS = frozenset({"include", "exclude", "params"})
+
 
 def _require(data: Mapping[str, Any], where: str, name: str, kind: type[Any]) -> Any:
     if name not in data:
@@ -32,9 +36,13 @@ def _typed(value: Any, path: str, kind: type[Any]) -> Any:
     return value
 
 
-def _mapping(data: Any, where: str) -> Mapping[str, Any]:
+def _mapping(data: Any, where: str, known: frozenset[str] | None = None) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
         raise InvalidPipelineInputError(where, f"expected an object, got {type(data).__name__}")
+    if known is not None:
+        unknown = sorted(str(k) for k in data if k not in known)
+        if unknown:
+            raise InvalidPipelineInputError(f"{where}.{unknown[0]}", "unknown field")
     return data
 
 
@@ -65,7 +73,7 @@ class Cell:
 
     @classmethod
     def from_dict(cls, data: Any) -> Cell:
-        data = _mapping(data, "cell")
+        data = _mapping(data, "cell", _CELL_FIELDS)
         name = data.get("account_name", "")
         return cls(
             account_id=_require(data, "cell", "account_id", str),
@@ -103,11 +111,8 @@ class RunSettings:
 
     @classmethod
     def from_dict(cls, data: Any) -> RunSettings:
-        data = _mapping(data, "run")
-        checks = _mapping(data.get("checks") or {}, "run.checks")
-        unknown = set(checks) - {"include", "exclude", "params"}
-        if unknown:
-            raise InvalidPipelineInputError(f"run.checks.{sorted(unknown)[0]}", "unknown field")
+        data = _mapping(data, "run", _RUN_FIELDS)
+        checks = _mapping(data.get("checks") or {}, "run.checks", _CHECKS_FIELDS)
         params = _mapping(checks.get("params") or {}, "run.checks.params")
         for check_id, check_params in params.items():
             _mapping(check_params, f"run.checks.params.{check_id}")
