@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aws_cdk import Acknowledgment, CfnResource, Stack, Validations
-
 from constructs import IConstruct
 
 MIN_REASON_LENGTH = 20

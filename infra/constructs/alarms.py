@@ -11,7 +11,6 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
-
 from constructs import Construct
 
 PERIOD = Duration.minutes(5)

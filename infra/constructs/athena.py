@@ -9,8 +9,8 @@ from aws_cdk import Aws
 from aws_cdk import aws_athena as athena
 from aws_cdk import aws_glue as glue
 from aws_cdk import aws_s3 as s3
-
 from constructs import Construct
+
 from infra.glue_input import table_input
 from infra.settings import Settings
 from orgsweep.tables.queries import list_named_queries

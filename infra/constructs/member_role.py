@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from aws_cdk import Fn
 from aws_cdk import aws_iam as iam
-
 from constructs import Construct
+
 from infra.nag import suppress
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aws_cdk import Aws
 from aws_cdk import aws_cloudformation as cfn
-
 from constructs import Construct
+
 from infra.settings import Settings
 
 STACK_SET_NAME = "OrgSweepMemberRole"

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
-
 from constructs import Construct
+
 from infra.constructs.step_function import StepFunction
 from infra.nag import arn_finding, suppress
 from infra.settings import Settings

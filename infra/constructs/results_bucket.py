@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_s3 as s3
-
 from constructs import Construct
+
 from infra.nag import suppress
 
 #: Working data that only matters until the run is aggregated: expires after results_retention_days.

@@ -7,8 +7,8 @@ from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
-
 from constructs import Construct
+
 from infra.nag import suppress
 from infra.settings import Settings
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from aws_cdk import Fn
 from aws_cdk import aws_lambda as lambda_
-
 from constructs import Construct
+
 from infra.paths import ASSET_EXCLUDES, SHARED_LAYER_DIR
 
 RUNTIME = lambda_.Runtime.PYTHON_3_12

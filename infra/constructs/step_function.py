@@ -13,8 +13,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
-
 from constructs import Construct
+
 from infra.constructs.shared_layer import ARCHITECTURE, RUNTIME
 from infra.nag import suppress
 from infra.paths import ASSET_EXCLUDES, FUNCTIONS_DIR

@@ -19,8 +19,8 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
-
 from constructs import Construct
+
 from infra.constructs.step_function import retention
 from infra.nag import arn_finding, logical_id, suppress
 from infra.settings import Settings

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack
-
 from constructs import Construct
+
 from infra.constructs.aggregate_step import AggregateStep
 from infra.constructs.alarms import WorkflowAlarms
 from infra.constructs.athena import AthenaCatalog

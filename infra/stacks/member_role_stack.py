@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from aws_cdk import App, BootstraplessSynthesizer, CfnOutput, CfnParameter, Stack
-
 from constructs import Construct
+
 from infra.constructs.member_role import MemberRole
 from infra.permissions import member_role_actions
 from infra.settings import Settings

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from infra.paths import REPO_ROOT
 from infra.settings import Settings
 

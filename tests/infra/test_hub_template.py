@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
+
 from infra.constructs.plan_step import ORGANIZATIONS_ACTIONS
 from infra.paths import QUERIES_DIR
 from infra.settings import Settings
-
 from orgsweep.tables.queries import list_named_queries
 from orgsweep.tables.schemas import TABLES
 from tests.infra.templates import function_by_service, grants, one, placeholder, resources, role_of

@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import pytest
+
 from infra.permissions import CELL_ACTIONS, READ_ONLY_ACTION, member_role_actions
 from infra.settings import Settings
-
 from orgsweep.checks import all_checks
 from tests.infra.templates import one
 
@@ -115,6 +115,7 @@ def test_external_id_and_organization_narrow_the_trust() -> None:
 def test_the_optional_stackset_deploys_the_member_template_to_the_ous() -> None:
     from aws_cdk import App, Stack
     from aws_cdk.assertions import Template
+
     from infra.constructs.member_stackset import MemberStackSet
     from infra.stacks.member_role_stack import member_template, member_template_body
 

@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 import pytest
+
 from infra.exceptions import SettingsError
 from infra.paths import REPO_ROOT
 from infra.settings import LOG_RETENTION_DAYS, PRESET_NAMES, Settings
@@ -129,6 +130,7 @@ def test_settings_built_directly_are_validated_too_and_frozen() -> None:
 
 def test_log_retention_values_are_exactly_what_cloudwatch_accepts() -> None:
     from aws_cdk import aws_logs
+
     from infra.constructs.step_function import retention
 
     cdk_values = {member for member in aws_logs.RetentionDays if member is not aws_logs.RetentionDays.INFINITE}

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from infra.nag import MIN_REASON_LENGTH
 
+from infra.nag import MIN_REASON_LENGTH
 from tests.infra.conftest import ASL_VALIDATOR, HUB, MEMBER, CliResult, Synth
 from tests.infra.templates import nag_acknowledgements, state_machine_definition
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
+
 from infra.constructs.workflow import RETRIED_LAMBDA_ERRORS
 from infra.settings import Settings
-
 from tests.infra.templates import function_by_service, one, placeholder, resources, state_machine_definition
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("cdk")]
