@@ -138,9 +138,21 @@ def executable_state_machines() -> Iterator[None]:
         models.stepfunctions_backends = saved
 
 
+#: A ResultWriter `Prefix.$` JsonPath (moto evaluates it against the Map's result, not its input).
+_RESULT_WRITER_PREFIX = re.compile(r'\\"Prefix\.\$\\":\\"[^"]*?\\"')
+MOTO_RESULT_WRITER_PREFIX = "results/moto-result-writer"
+
+
 def moto_compatible(template_text: str) -> str:
-    """moto rejects an integer ToleratedFailurePercentage (AWS takes any number): render it as a float."""
-    return re.sub(r'(\\"ToleratedFailurePercentage\\":)(\d+)([,}])', r"\g<1>\g<2>.0\g<3>", template_text)
+    """Work around two moto gaps in the state machine definition, changing nothing AWS would observe.
+
+    moto rejects an integer ToleratedFailurePercentage (AWS takes any number): it becomes a
+    float. moto evaluates a ResultWriter's `Prefix.$` against the Map's output instead of its
+    input, so the path fails and the Map with it; since moto's ResultWriter writes only an
+    empty manifest anyway, a fixed prefix replaces it.
+    """
+    text = re.sub(r'(\\"ToleratedFailurePercentage\\":)(\d+)([,}])', r"\g<1>\g<2>.0\g<3>", template_text)
+    return _RESULT_WRITER_PREFIX.sub(lambda _: f'\\"Prefix\\":\\"{MOTO_RESULT_WRITER_PREFIX}\\"', text)
 
 
 def deploy_hub(
