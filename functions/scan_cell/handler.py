@@ -28,7 +28,7 @@ from orgsweep.checks import CheckError, build_checks
 from orgsweep.clock import SYSTEM_CLOCK
 from orgsweep.pipeline.scan import scan_cell
 from orgsweep.pipeline.types import ACCOUNT_ID_PATTERN, REGION_PATTERN, Cell, RunSettings
-from orgsweep.presets import UnknownPresetError, get_preset
+from orgsweep.presets import DEFAULT_PRESET_NAME, UnknownPresetError, get_preset
 from orgsweep.storage.s3 import S3Storage
 
 DEFAULT_SAFETY_MARGIN_S = 30.0
@@ -60,7 +60,7 @@ class RunModel(BaseModel):
     run_id: Annotated[str, Field(min_length=1, max_length=128)]
     role_name: Annotated[str, Field(min_length=1, max_length=2048)]
     external_id: str | None = None
-    preset: str = "default"
+    preset: str = DEFAULT_PRESET_NAME
     checks: ChecksModel = Field(default_factory=ChecksModel)
 
     @field_validator("preset")
@@ -95,8 +95,8 @@ def safety_margin_s() -> float:
         return DEFAULT_SAFETY_MARGIN_S
     try:
         margin = float(raw)
-    except ValueError:
-        raise ValueError(f"ORGSWEEP_SAFETY_MARGIN_S must be a number of seconds, got {raw!r}") from None
+    except ValueError as exc:
+        raise ValueError(f"ORGSWEEP_SAFETY_MARGIN_S must be a number of seconds, got {raw!r}") from exc
     if not margin >= 0:
         raise ValueError(f"ORGSWEEP_SAFETY_MARGIN_S must be >= 0, got {raw!r}")
     return margin

@@ -22,7 +22,7 @@ from orgsweep.pipeline.execution_input import parse_execution_input
 from orgsweep.storage import LocalStorage
 from orgsweep.types import Verdict
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240), pytest.mark.xdist_group("e2e-local-engine-demo")]
 
 REGIONS = ("us-east-1", "eu-west-1")
 ND_CHECKS = {"ebs-volume-idle", "ec2-instance-idle", "rds-instance-idle", "elasticache-cluster-idle"}

@@ -136,7 +136,7 @@ def test_compare_reports_misses_false_positives_and_unseeded_findings() -> None:
     )
     assert comparison.by_kind() == {"flagged->ok": 1, "ok->flagged": 1, "insufficient_data->flagged": 1,
                                     "absent->flagged": 1}
-    only_other_account = _truth().compare([], accounts=["222222222222"])
+    only_other_account = _truth().compare([], cells=[("222222222222", "us-east-1")])
     assert only_other_account.ok and only_other_account.matched == 0
 
 

@@ -53,8 +53,11 @@ def client_config(max_attempts: int = 3, max_pool_connections: int = 10) -> Conf
     )
 
 
-def _session_lock(session: Any) -> threading.RLock:
-    # Re-entrant: get_client holds it around its cache re-check and the creation itself.
+def session_lock(session: Any) -> threading.RLock:
+    """The lock every client creation on `session` holds (boto3's Session.client is not thread-safe).
+
+    Re-entrant: get_client holds it around its cache re-check and the creation itself.
+    """
     with _LOCKS_GUARD:
         lock = _SESSION_LOCKS.get(session)
         if lock is None:
@@ -67,9 +70,22 @@ def _check_name(what: str, value: object) -> None:
         raise AwsConfigError(f"{what} must be a non-empty string, got {value!r}")
 
 
-def _create_client(session: Any, service: str, region: str, config: Config, hooks: ClientHooks) -> Any:
+def _create_client(
+    session: Any,
+    service: str,
+    region: str,
+    config: Config,
+    *,
+    limiters: LimiterSet | None,
+    counters: CallCounters,
+    deadline: float | None,
+    clock: Clock,
+) -> Any:
+    """A new client with the rate limiter (the service's bucket) and the counters hooked in."""
+    bucket = limiters.for_service(service) if limiters is not None else None
+    hooks = ClientHooks(service, counters=counters, bucket=bucket, deadline=deadline, clock=clock)
     try:
-        with _session_lock(session):
+        with session_lock(session):
             client = session.client(service, region_name=region, config=config)
     except UnknownServiceError as exc:
         raise AwsConfigError(f"unknown AWS service {service!r}") from exc
@@ -116,11 +132,16 @@ class ClientFactory:
         with self._lock:
             client = self._clients.get((service, region))
             if client is None:
-                bucket = self.limiters.for_service(service) if self.limiters is not None else None
-                hooks = ClientHooks(
-                    service, counters=self.counters, bucket=bucket, deadline=self.deadline, clock=self._clock
+                client = _create_client(
+                    self.session,
+                    service,
+                    region,
+                    self._config,
+                    limiters=self.limiters,
+                    counters=self.counters,
+                    deadline=self.deadline,
+                    clock=self._clock,
                 )
-                client = _create_client(self.session, service, region, self._config, hooks)
                 self._clients[(service, region)] = client
             return client
 
@@ -158,24 +179,33 @@ def get_client(
         cached = _CLIENTS.setdefault(session, {}).get(key)
     if cached is not None:
         return cached[0]
-    bucket = limiters.for_service(service) if limiters is not None else None
-    hooks = ClientHooks(
-        service,
-        counters=counters if counters is not None else CallCounters(),
-        bucket=bucket,
-        deadline=deadline,
-        clock=clock,
-    )
-    with _session_lock(session):
+    with session_lock(session):
         # Re-check under the session lock: another thread may have created it meanwhile.
         with _CLIENTS_LOCK:
             cached = _CLIENTS.setdefault(session, {}).get(key)
         if cached is not None:
             return cached[0]
-        client = _create_client(session, service, region, config, hooks)
+        client = _create_client(
+            session,
+            service,
+            region,
+            config,
+            limiters=limiters,
+            counters=counters if counters is not None else CallCounters(),
+            deadline=deadline,
+            clock=clock,
+        )
         with _CLIENTS_LOCK:
             _CLIENTS.setdefault(session, {})[key] = (client, (limiters, counters, clock))
     return client
 
 
-__all__ = ["CONNECT_TIMEOUT_S", "READ_TIMEOUT_S", "USER_AGENT_EXTRA", "ClientFactory", "client_config", "get_client"]
+__all__ = [
+    "CONNECT_TIMEOUT_S",
+    "READ_TIMEOUT_S",
+    "USER_AGENT_EXTRA",
+    "ClientFactory",
+    "client_config",
+    "get_client",
+    "session_lock",
+]

@@ -10,7 +10,7 @@ import boto3
 import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 
-from orgsweep.aws.clients import _session_lock, client_config, get_client
+from orgsweep.aws.clients import client_config, get_client, session_lock
 from orgsweep.aws.exceptions import AssumeRoleError, AwsConfigError
 from orgsweep.aws.throttling import error_code
 
@@ -111,7 +111,7 @@ def _sts_client(base_session: Any, region: str) -> Any:
     if urlsplit(client.meta.endpoint_url).hostname == _GLOBAL_STS_HOST:
         # The base session is configured with sts_regional_endpoints=legacy (botocore's
         # default is regional). Force the regional endpoint of this (aws-partition) region.
-        with _session_lock(base_session):
+        with session_lock(base_session):
             client = base_session.client(
                 "sts", region_name=region, endpoint_url=f"https://sts.{region}.amazonaws.com", config=client_config()
             )

@@ -1,7 +1,13 @@
 """The check catalogue: registered check classes, their params, permissions and metric queries."""
 
 from orgsweep.checks.base import Check
-from orgsweep.checks.exceptions import CheckError, CheckParamError, DuplicateCheckError, UnknownCheckError
+from orgsweep.checks.exceptions import (
+    CheckError,
+    CheckParamError,
+    DuplicateCheckError,
+    MemberPolicyError,
+    UnknownCheckError,
+)
 from orgsweep.checks.params import NoParams
 from orgsweep.checks.registry import all_checks, build_checks, get_check, register
 from orgsweep.checks.types import CheckContext, Evaluation, Resource
@@ -13,6 +19,7 @@ __all__ = [
     "CheckParamError",
     "DuplicateCheckError",
     "Evaluation",
+    "MemberPolicyError",
     "NoParams",
     "Resource",
     "UnknownCheckError",

@@ -158,11 +158,6 @@ def total_rule_zero(values: DayValues, limit: float, problems: Sequence[str] = (
     return (Verdict.INSUFFICIENT_DATA if problems else Verdict.FLAGGED), total
 
 
-def days_below(values: Sequence[float | None], limit: float) -> bool:
-    """True when every known value is strictly below `limit`."""
-    return all(v < limit for v in values if v is not None)
-
-
 __all__ = [
     "MAX_LOOKBACK_DAYS",
     "DayValues",
@@ -171,7 +166,6 @@ __all__ = [
     "daily_query",
     "data_problems",
     "day_values",
-    "days_below",
     "insufficient_reason",
     "iso_values",
     "lookback_param",

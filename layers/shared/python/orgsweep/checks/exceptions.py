@@ -1,3 +1,7 @@
+"""Errors of the check catalogue."""
+
+from __future__ import annotations
+
 from orgsweep.exceptions import OrgSweepError
 
 
@@ -26,3 +30,10 @@ class CheckParamError(CheckError, ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class MemberPolicyError(CheckError, ValueError):
+    """A check declares an action that is not a concrete read-only one."""
+
+
+__all__ = ["CheckError", "CheckParamError", "DuplicateCheckError", "MemberPolicyError", "UnknownCheckError"]

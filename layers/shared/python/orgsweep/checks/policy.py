@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from orgsweep.checks.base import Check
-from orgsweep.checks.exceptions import CheckError
+from orgsweep.checks.exceptions import MemberPolicyError
 from orgsweep.checks.registry import all_checks
 
 #: What a cell calls besides the checks: batched metrics, and telling disabled regions apart.
@@ -23,10 +23,6 @@ CELL_ACTIONS: tuple[str, ...] = ("cloudwatch:GetMetricData", "ec2:DescribeRegion
 #: A read-only action: service prefix, then Describe*/List*/Get* with a concrete name (no wildcard).
 READ_ONLY_ACTION = re.compile(r"[a-z0-9-]+:(Describe|List|Get)[A-Za-z0-9]+", re.ASCII)
 POLICY_VERSION = "2012-10-17"
-
-
-class MemberPolicyError(CheckError, ValueError):
-    """A check declares an action that is not a concrete read-only one."""
 
 
 def check_actions(checks: Iterable[type[Check]] | None = None) -> dict[str, tuple[str, ...]]:

@@ -144,12 +144,6 @@ def fmt_bytes(value: float) -> str:
     return f"{fmt_number(value)} bytes"
 
 
-def name_suffix(tags: Mapping[str, str]) -> str:
-    """' "web-1"' when the resource has a Name tag, else ''."""
-    name = tags.get("Name")
-    return f' "{name}"' if name else ""
-
-
 __all__ = [
     "BYTES_PER_MB",
     "BYTES_PER_MIB",
@@ -164,7 +158,6 @@ __all__ = [
     "fmt_days",
     "fmt_number",
     "iso",
-    "name_suffix",
     "paginate",
     "tag_dict",
     "thresholds",

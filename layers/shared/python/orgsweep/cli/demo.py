@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -68,8 +69,7 @@ def demo(
     console = Console()
     with reported_errors():
         spec = FleetSpec(accounts=accounts, regions=_regions(regions), seed=seed)
-        dest = destination(out, None)
-        assert dest.local_root is not None
+        dest = destination(out, None)  # always a local folder: the demo's ground truth is scored there
         code = _run_demo(console, spec, engine, dest)
     raise typer.Exit(code)
 
@@ -77,7 +77,7 @@ def demo(
 def _run_demo(console: Console, spec: Any, engine: Engine, dest: Any) -> int:
     from orgsweep.cli.local_run import exit_code, run_local
     from orgsweep.demo import DemoServer
-    from orgsweep.demo.scoring import read_findings
+    from orgsweep.demo.scoring import read_findings, scanned_cells
     from orgsweep.pipeline.execution_input import parse_execution_input
 
     with DemoServer() as server:
@@ -97,15 +97,19 @@ def _run_demo(console: Console, spec: Any, engine: Engine, dest: Any) -> int:
                 from orgsweep.cli.demo_sfn import run_stepfunctions
 
                 run_id, code = run_stepfunctions(console, server, document | {"run_id": execution_input.run_id}, dest)
-    truth_path = dest.local_root / "demo" / run_id / "ground-truth.json"
+    root: Path = dest.local_root
+    truth_path = root / "demo" / run_id / "ground-truth.json"
     truth_path.parent.mkdir(parents=True, exist_ok=True)
     truth_path.write_text(truth.to_json(), encoding="utf-8")
-    comparison = truth.compare(read_findings(dest.local_root, run_id))
+    # Cells cancelled or failed as a whole say nothing about their resources: score the others.
+    scanned = scanned_cells(root, run_id)
+    comparison = truth.compare(read_findings(root, run_id), cells=scanned)
     missed = sum(1 for m in comparison.mismatches if m.expected in ("flagged", "insufficient_data"))
     extra = len(comparison.mismatches) - missed
     console.print(
         f"Ground truth ({truth_path}): {comparison.expected_findings - missed}/{comparison.expected_findings} "
-        f"seeded idle or undecidable resources reported as expected; {extra} unexpected finding(s)."
+        f"seeded idle or undecidable resources of the {len(scanned)} scanned cells reported as expected; "
+        f"{extra} unexpected finding(s)."
     )
     for mismatch in comparison.mismatches[:10]:
         console.print(f"  [red]{mismatch}[/red]")

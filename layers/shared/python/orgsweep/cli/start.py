@@ -91,7 +91,7 @@ def start(  # noqa: PLR0917 (typer maps parameters to options)
         console.print(f"Started run {execution_input.run_id}: {execution_arn}")
         if not wait:
             return
-        description = _follow(console, sfn, execution_arn, poll_seconds)
+        description = follow_execution(console, sfn, execution_arn, poll_seconds)
         if description["status"] != "SUCCEEDED":
             cause = description.get("cause") or description.get("error") or "no cause given"
             raise CliError(f"execution {description['status']}: {description.get('error', '')} {cause}")
@@ -106,9 +106,14 @@ def start(  # noqa: PLR0917 (typer maps parameters to options)
     raise typer.Exit(EXIT_OK if all_ok else EXIT_CELLS_NOT_OK)
 
 
-def _follow(console: Console, sfn: Any, execution_arn: str, poll_s: float) -> dict[str, Any]:
+def follow_execution(
+    console: Console, sfn: Any, execution_arn: str, poll_s: float, *, redirect_stdio: bool = True
+) -> dict[str, Any]:
+    """Poll the execution under a progress bar of its Distributed Map items; return its last description."""
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console) as progress:
+    with Progress(
+        *columns, console=console, redirect_stdout=redirect_stdio, redirect_stderr=redirect_stdio
+    ) as progress:
         task = progress.add_task("RUNNING", total=None)
 
         def show(p: ExecutionProgress) -> None:
@@ -128,4 +133,4 @@ def _read_summary(session: Any, bucket: str, prefix: str, run_id: str) -> dict[s
     return summary
 
 
-__all__ = ["resolve_target", "stack_outputs", "start"]
+__all__ = ["follow_execution", "resolve_target", "stack_outputs", "start"]

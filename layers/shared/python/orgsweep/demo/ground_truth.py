@@ -111,15 +111,18 @@ class GroundTruth:
             per_check[e.verdict.value] = per_check.get(e.verdict.value, 0) + 1
         return dict(sorted(out.items()))
 
-    def compare(self, findings: Iterable[Mapping[str, Any]], *, accounts: Iterable[str] | None = None) -> Comparison:
+    def compare(
+        self, findings: Iterable[Mapping[str, Any]], *, cells: Iterable[tuple[str, str]] | None = None
+    ) -> Comparison:
         """Score findings rows (dicts with account_id, region, check_id, resource_id, resource_arn, verdict).
 
-        With `accounts`, only expectations of those accounts count (a scan that excluded some).
+        With `cells` ((account_id, region) pairs), only expectations of those cells count: a
+        scan that excluded some, or was cancelled before scanning them, says nothing about them.
         """
-        wanted = set(accounts) if accounts is not None else None
+        wanted = set(cells) if cells is not None else None
         index: dict[tuple[str, str, str, str], Expectation] = {}
         for e in self.expectations:
-            if wanted is None or e.account_id in wanted:
+            if wanted is None or (e.account_id, e.region) in wanted:
                 for ident in e.identifiers:
                     index[(e.account_id, e.region, e.check_id, ident)] = e
         seen: dict[Expectation, str] = {}

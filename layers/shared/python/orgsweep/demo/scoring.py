@@ -27,4 +27,23 @@ def read_findings(root: Path, run_id: str) -> list[dict[str, Any]]:
     return rows
 
 
-__all__ = ["read_findings"]
+def scanned_cells(root: Path, run_id: str) -> set[tuple[str, str]]:
+    """(account_id, region) of the cells of `run_id` whose checks all ran (no cell-level failure row)."""
+    import duckdb
+
+    files = sorted((root / "tables" / "coverage").glob(f"dt=*/{run_id}.parquet"))
+    if not files:
+        raise DemoError(f"run {run_id} has no coverage table under {root}")
+    connection = duckdb.connect(":memory:")
+    try:
+        relation = connection.sql(
+            "SELECT account_id, region FROM read_parquet($files) GROUP BY ALL HAVING bool_and(check_id <> '-')",
+            params={"files": [str(f) for f in files]},
+        )
+        rows = relation.fetchall()
+    finally:
+        connection.close()
+    return {(str(account), str(region)) for account, region in rows}
+
+
+__all__ = ["read_findings", "scanned_cells"]

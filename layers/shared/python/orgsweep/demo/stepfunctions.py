@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import re
 import subprocess
+import warnings
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -131,7 +133,7 @@ def executable_state_machines() -> Iterator[None]:
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
     saved = models.stepfunctions_backends
-    models.stepfunctions_backends = stepfunctions_parser_backends
+    models.stepfunctions_backends = stepfunctions_parser_backends  # type: ignore[assignment]
     try:
         yield
     finally:
@@ -153,6 +155,24 @@ def moto_compatible(template_text: str) -> str:
     """
     text = re.sub(r'(\\"ToleratedFailurePercentage\\":)(\d+)([,}])', r"\g<1>\g<2>.0\g<3>", template_text)
     return _RESULT_WRITER_PREFIX.sub(lambda _: f'\\"Prefix\\":\\"{MOTO_RESULT_WRITER_PREFIX}\\"', text)
+
+
+@contextmanager
+def quiet_moto() -> Iterator[None]:
+    """Silence moto's own warnings (unsupported CloudFormation types, interpreter traces) for the block.
+
+    The outcome that matters (a stack event, an execution's error and cause) is reported by
+    the caller; moto's log lines about Glue tables it skips would only bury it.
+    """
+    logger = logging.getLogger("moto")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"moto\..*")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def deploy_hub(
@@ -196,6 +216,7 @@ __all__ = [
     "moto_compatible",
     "public_layers",
     "publish_stand_in_layers",
+    "quiet_moto",
     "repository_root",
     "stage_assets",
     "synthesize",

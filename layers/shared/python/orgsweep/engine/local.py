@@ -128,7 +128,7 @@ class LocalEngine:
             plan=planned,
             aggregate=aggregated,
             summary=summary,
-            cancelled=result.cancelled_count > 0 or self._cancelled.is_set(),
+            cancelled=result.cancelled_count > 0,
             cell_outcomes=dict(sorted(outcomes.items())),
         )
 

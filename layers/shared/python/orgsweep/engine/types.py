@@ -40,7 +40,7 @@ class EngineResult:
     plan: PlanResult
     aggregate: AggregateResult
     summary: dict[str, Any]
-    cancelled: bool
+    cancelled: bool  # some cells never ran (or were abandoned) because the run was cancelled
     cell_outcomes: dict[str, int] = field(default_factory=dict)  # executor status -> cells
 
     @property

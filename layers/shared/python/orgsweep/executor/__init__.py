@@ -8,7 +8,13 @@ Typical use::
 """
 
 from orgsweep.executor.context import current_task, current_task_deadline
-from orgsweep.executor.exceptions import DuplicateTaskError, ExecutorError, TaskCancelledError, TaskTimeoutError
+from orgsweep.executor.exceptions import (
+    DuplicateTaskError,
+    ExecutorConfigError,
+    ExecutorError,
+    TaskCancelledError,
+    TaskTimeoutError,
+)
 from orgsweep.executor.pool import ParallelExecutor
 from orgsweep.executor.result import ExecutionResult
 from orgsweep.executor.retry import RetryPolicy, retry_on
@@ -17,6 +23,7 @@ from orgsweep.executor.types import ExecutorStats, Task, TaskContext, TaskOutcom
 __all__ = [
     "DuplicateTaskError",
     "ExecutionResult",
+    "ExecutorConfigError",
     "ExecutorError",
     "ExecutorStats",
     "ParallelExecutor",

@@ -9,6 +9,10 @@ class ExecutorError(OrgSweepError):
     """Base class of the executor's errors (and misuse, e.g. two runs at once)."""
 
 
+class ExecutorConfigError(ExecutorError, ValueError):
+    """A setting out of range: worker count, time limit, retry policy or task key/priority."""
+
+
 class DuplicateTaskError(ExecutorError, ValueError):
     """Two tasks of one run share a key; results are keyed by it, so keys must be unique."""
 
@@ -31,4 +35,4 @@ class TaskCancelledError(ExecutorError):
         super().__init__(f"task {key!r} cancelled: {reason}")
 
 
-__all__ = ["DuplicateTaskError", "ExecutorError", "TaskCancelledError", "TaskTimeoutError"]
+__all__ = ["DuplicateTaskError", "ExecutorConfigError", "ExecutorError", "TaskCancelledError", "TaskTimeoutError"]

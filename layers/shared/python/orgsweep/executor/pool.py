@@ -34,7 +34,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from orgsweep.clock import SYSTEM_CLOCK, Clock
-from orgsweep.executor.exceptions import DuplicateTaskError, ExecutorError
+from orgsweep.executor.exceptions import DuplicateTaskError, ExecutorConfigError, ExecutorError
 from orgsweep.executor.result import ExecutionResult
 from orgsweep.executor.retry import RetryPolicy
 from orgsweep.executor.supervisor import CancelSignal, Supervisor
@@ -52,7 +52,7 @@ def _seconds_or_none(name: str, value: float | None, *, allow_zero: bool) -> flo
     number = float(value)
     if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be None or a finite number {bound}, got {value!r}")
+        raise ExecutorConfigError(f"{name} must be None or a finite number {bound}, got {value!r}")
     return number
 
 
@@ -69,7 +69,7 @@ class ParallelExecutor:
         on_progress: Callable[[ExecutorStats], None] | None = None,
     ) -> None:
         if not isinstance(max_workers, int) or isinstance(max_workers, bool) or max_workers < 1:
-            raise ValueError(f"max_workers must be an int >= 1, got {max_workers!r}")
+            raise ExecutorConfigError(f"max_workers must be an int >= 1, got {max_workers!r}")
         self.max_workers = max_workers
         self.task_timeout_s = _seconds_or_none("task_timeout_s", task_timeout_s, allow_zero=False)
         self.retry = retry

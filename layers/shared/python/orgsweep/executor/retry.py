@@ -7,6 +7,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from orgsweep.executor.exceptions import ExecutorConfigError
+
 
 def never_retryable(exc: BaseException) -> bool:
     """The default predicate: nothing is retried unless the caller says what is transient."""
@@ -16,7 +18,7 @@ def never_retryable(exc: BaseException) -> bool:
 def retry_on(*exc_types: type[BaseException]) -> Callable[[BaseException], bool]:
     """A predicate that retries instances of `exc_types`."""
     if not exc_types:
-        raise ValueError("retry_on needs at least one exception type")
+        raise ExecutorConfigError("retry_on needs at least one exception type")
 
     def is_retryable(exc: BaseException) -> bool:
         return isinstance(exc, exc_types)
@@ -41,13 +43,13 @@ class RetryPolicy:
 
     def __post_init__(self) -> None:
         if not isinstance(self.max_attempts, int) or isinstance(self.max_attempts, bool) or self.max_attempts < 1:
-            raise ValueError(f"max_attempts must be an int >= 1, got {self.max_attempts!r}")
+            raise ExecutorConfigError(f"max_attempts must be an int >= 1, got {self.max_attempts!r}")
         if not callable(self.is_retryable):
             raise TypeError(f"is_retryable must be callable, got {type(self.is_retryable).__name__}")
         for name in ("backoff_base_s", "backoff_cap_s"):
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
-                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+                raise ExecutorConfigError(f"{name} must be a finite number >= 0, got {value!r}")
 
     def should_retry(self, attempt: int, error: BaseException) -> bool:
         """Whether attempt number `attempt` (1-based), which raised `error`, gets another try."""

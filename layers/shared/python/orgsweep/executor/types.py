@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from orgsweep.executor.exceptions import ExecutorConfigError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -21,9 +23,9 @@ class Task(Generic[T]):
 
     def __post_init__(self) -> None:
         if not isinstance(self.key, str) or not self.key:
-            raise ValueError(f"Task.key must be a non-empty string, got {self.key!r}")
+            raise ExecutorConfigError(f"Task.key must be a non-empty string, got {self.key!r}")
         if not isinstance(self.priority, int) or isinstance(self.priority, bool):
-            raise ValueError(f"Task.priority must be an int, got {self.priority!r}")
+            raise ExecutorConfigError(f"Task.priority must be an int, got {self.priority!r}")
 
 
 class TaskStatus(StrEnum):

@@ -6,7 +6,12 @@ hands back a `MetricSeries` per query. Needs only the standard library (the clie
 """
 
 from orgsweep.metrics.batcher import STATUS_NO_RESULT, MetricBatcher, build_request
-from orgsweep.metrics.exceptions import InvalidMetricQueryError, MetricBatchLimitError, MetricsError
+from orgsweep.metrics.exceptions import (
+    InvalidEndTimeError,
+    InvalidMetricQueryError,
+    MetricBatchLimitError,
+    MetricsError,
+)
 from orgsweep.metrics.ids import canonical_query, is_valid_query_id, query_id
 from orgsweep.metrics.planning import (
     MAX_DATAPOINTS_PER_CALL,
@@ -22,6 +27,7 @@ __all__ = [
     "MAX_QUERIES_PER_CALL",
     "STATUS_COMPLETE",
     "STATUS_NO_RESULT",
+    "InvalidEndTimeError",
     "InvalidMetricQueryError",
     "MetricBatchLimitError",
     "MetricBatcher",

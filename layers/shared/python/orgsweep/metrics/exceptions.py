@@ -1,5 +1,7 @@
 """Errors of the metric batcher."""
 
+from __future__ import annotations
+
 from orgsweep.exceptions import OrgSweepError
 
 
@@ -15,4 +17,8 @@ class InvalidMetricQueryError(MetricsError, ValueError):
     """A MetricQuery that GetMetricData would reject (bad period, lookback, empty name, too many dimensions)."""
 
 
-__all__ = ["InvalidMetricQueryError", "MetricBatchLimitError", "MetricsError"]
+class InvalidEndTimeError(MetricsError, ValueError):
+    """A batcher end time that is not an aware UTC datetime (every query's window ends there)."""
+
+
+__all__ = ["InvalidEndTimeError", "InvalidMetricQueryError", "MetricBatchLimitError", "MetricsError"]

@@ -25,7 +25,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
 
-from orgsweep.metrics.exceptions import InvalidMetricQueryError, MetricBatchLimitError, MetricsError
+from orgsweep.metrics.exceptions import (
+    InvalidEndTimeError,
+    InvalidMetricQueryError,
+    MetricBatchLimitError,
+    MetricsError,
+)
 from orgsweep.metrics.ids import query_id
 from orgsweep.metrics.types import MetricQuery
 
@@ -36,8 +41,6 @@ MAX_DATAPOINTS_PER_CALL = 100_800
 MAX_DIMENSIONS = 30
 #: Periods below a minute that CloudWatch accepts (high-resolution metrics); others are multiples of 60.
 HIGH_RESOLUTION_PERIODS = frozenset({1, 5, 10, 20, 30})
-
-_SECONDS_PER_DAY = 86_400
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,14 +87,14 @@ def check_limits(max_queries_per_call: int, max_datapoints_per_call: int) -> Non
 
 
 def utc_end_time(end_time: datetime) -> datetime:
-    """`end_time` as a UTC datetime; ValueError if it is naive or not at offset zero."""
+    """`end_time` as a UTC datetime; InvalidEndTimeError if it is naive or not at offset zero."""
     if not isinstance(end_time, datetime):
-        raise ValueError(f"end_time must be a datetime, got {type(end_time).__name__}")
+        raise InvalidEndTimeError(f"end_time must be a datetime, got {type(end_time).__name__}")
     offset = end_time.utcoffset()
     if offset is None:
-        raise ValueError(f"end_time must be timezone-aware UTC, got naive {end_time.isoformat()}")
+        raise InvalidEndTimeError(f"end_time must be timezone-aware UTC, got naive {end_time.isoformat()}")
     if offset != timedelta(0):
-        raise ValueError(f"end_time must be in UTC (offset 0), got {end_time.isoformat()}")
+        raise InvalidEndTimeError(f"end_time must be in UTC (offset 0), got {end_time.isoformat()}")
     return end_time.astimezone(UTC)
 
 

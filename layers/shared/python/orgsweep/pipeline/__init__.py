@@ -13,6 +13,7 @@ from orgsweep.pipeline.exceptions import (
     ManifestError,
     PipelineError,
     PlanError,
+    RawCellFormatError,
 )
 from orgsweep.pipeline.execution_input import ExecutionInput, parse_execution_input
 from orgsweep.pipeline.manifest import RunMetadata, read_manifest, read_run_metadata
@@ -35,6 +36,7 @@ __all__ = [
     "PlanClients",
     "PlanError",
     "PlanResult",
+    "RawCellFormatError",
     "RunDefaults",
     "RunMetadata",
     "RunSettings",

@@ -21,8 +21,9 @@ def apportion(total: int, weights: Mapping[str, int]) -> dict[str, int]:
     """
     if total < 0:
         raise ValueError(f"total must be >= 0, got {total}")
-    if any(w < 0 for w in weights.values()):
-        raise ValueError("weights must be >= 0")
+    negative = sorted(key for key, weight in weights.items() if weight < 0)
+    if negative:
+        raise ValueError(f"weights must be >= 0; negative for {', '.join(negative)}")
     shares = dict.fromkeys(weights, 0)
     if total == 0:
         return shares

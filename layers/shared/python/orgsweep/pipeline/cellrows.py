@@ -21,6 +21,7 @@ import pyarrow as pa
 from orgsweep.pipeline.exceptions import AggregateError
 from orgsweep.pipeline.map_results import CrashedCell, truncate
 from orgsweep.pipeline.raw import RawCellFormatError, RawCellOutput, Row
+from orgsweep.pipeline.rows import coverage_row
 from orgsweep.pipeline.types import Cell
 from orgsweep.tables.exceptions import RowFormatError
 from orgsweep.tables.schemas import COVERAGE, FINDINGS, INVENTORY
@@ -45,20 +46,10 @@ class CellRows:
 
 def cell_level_row(run_id: str, cell: Cell, status: str, error_code: str, message: str) -> Row:
     """A coverage row for a cell we know nothing else about: counts are unknown (null), not zero."""
-    return {
-        "run_id": run_id,
-        "account_id": cell.account_id,
-        "region": cell.region,
-        "check_id": CELL_LEVEL_CHECK_ID,
-        "status": status,
-        "resources_evaluated": 0,
-        "api_calls": None,
-        "throttles": None,
-        "retries": None,
-        "duration_ms": None,
-        "error_code": error_code,
-        "error_message": truncate(message),
-    }
+    row = coverage_row(run_id, cell, check_id=CELL_LEVEL_CHECK_ID, status=status, counts=None, error_code=error_code)
+    # Cut like the Map failure messages it mostly carries (MAX_MESSAGE_CHARS, marked with "…").
+    row["error_message"] = truncate(message)
+    return row
 
 
 def _failed(run_id: str, cell: Cell, outcome: str, *, status: str, code: str, message: str) -> CellRows:

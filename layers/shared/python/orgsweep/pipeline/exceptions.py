@@ -1,5 +1,7 @@
 """Errors of the pipeline steps (plan, scan a cell, aggregate)."""
 
+from __future__ import annotations
+
 from orgsweep.exceptions import OrgSweepError
 
 
@@ -37,6 +39,10 @@ class ManifestError(PipelineError):
     """A run's manifest (cells.json) or run metadata (run.json) is missing or malformed."""
 
 
+class RawCellFormatError(PipelineError, ValueError):
+    """A raw cell file that is not valid orgsweep.raw/1."""
+
+
 class AggregateError(PipelineError):
     """Aggregating a run failed (e.g. its manifest is missing or malformed)."""
 
@@ -53,4 +59,5 @@ __all__ = [
     "ManifestError",
     "PipelineError",
     "PlanError",
+    "RawCellFormatError",
 ]

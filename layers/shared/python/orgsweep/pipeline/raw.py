@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from orgsweep.exceptions import OrgSweepError
+from orgsweep.pipeline.exceptions import RawCellFormatError
 from orgsweep.storage.layout import raw_cell_key
 from orgsweep.storage.types import Storage
 from orgsweep.tables.schemas import COVERAGE, FINDINGS, INVENTORY
@@ -20,10 +20,6 @@ from orgsweep.tables.schemas import COVERAGE, FINDINGS, INVENTORY
 RAW_FORMAT = "orgsweep.raw/1"
 
 Row = dict[str, Any]
-
-
-class RawCellFormatError(OrgSweepError, ValueError):
-    """A raw cell file that is not valid orgsweep.raw/1."""
 
 
 @dataclass(slots=True)

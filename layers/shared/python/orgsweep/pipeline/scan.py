@@ -23,17 +23,19 @@ fetch counts in the cell's duration only.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from orgsweep.aws import CallCounters, ClientFactory, ServiceCounts, assume_role_session
 from orgsweep.checks import Check, build_checks
+from orgsweep.checks.daily import window_end as metric_end_time
 from orgsweep.clock import SYSTEM_CLOCK, Clock
 from orgsweep.executor import current_task_deadline
 from orgsweep.metrics import MetricBatcher, MetricQuery, MetricSeries
 from orgsweep.pipeline.apportion import apportion
 from orgsweep.pipeline.cellcontext import CellContext, partition_for_region
 from orgsweep.pipeline.classify import CELL_LEVEL_STATUSES, Failure, cell_status, classify
+from orgsweep.pipeline.exceptions import InvalidPipelineInputError
 from orgsweep.pipeline.phases import CheckRun, discover_all, evaluate_all, fetch_metrics, plan_queries
 from orgsweep.pipeline.raw import RawCellOutput, Row
 from orgsweep.pipeline.rows import (
@@ -53,12 +55,6 @@ from orgsweep.storage.types import Storage
 from orgsweep.types import CoverageStatus, Verdict
 
 _FINDING_VERDICTS = frozenset({Verdict.FLAGGED, Verdict.INSUFFICIENT_DATA})
-
-
-def metric_end_time(now: datetime) -> datetime:
-    """Start of the current UTC day: every query of a cell (and of a run, that day) shares it."""
-    day = now.astimezone(UTC)
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def _ms(seconds: float) -> int:
@@ -90,7 +86,7 @@ def scan_cell(
     ids = [check.id for check in checks]
     if len(set(ids)) != len(ids):
         duplicate = next(i for i in ids if ids.count(i) > 1)
-        raise ValueError(f"checks: check id {duplicate!r} is given more than once")
+        raise InvalidPipelineInputError("checks", f"check id {duplicate!r} is given more than once")
     started = clock.monotonic()
     started_at = clock.now()
     if deadline is None:
@@ -134,6 +130,7 @@ def scan_cell(
     queries = plan_queries(runs)
     series: dict[MetricQuery, MetricSeries] = {}
     if queries and not _region_disabled(runs):
+        # The checks' own window end (daily.window_end): the days a check reads are the days fetched.
         batcher = MetricBatcher(factory.client("cloudwatch", cell.region), end_time=metric_end_time(started_at))
         series = fetch_metrics(runs, batcher, queries, deadline=deadline, clock=clock)
     disabled = _region_disabled(runs)

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orgsweep.pipeline.exceptions import InvalidPipelineInputError
+from orgsweep.pipeline.validation import ACCOUNT_ID_RE, REGION_RE
 from orgsweep.presets import DEFAULT_PRESET_NAME
 
-ACCOUNT_ID_PATTERN = re.compile(r"^\d{12}$")
-REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+# The input validator's patterns, anchored for schema libraries that search (pydantic's
+# `Field(pattern=...)` in the scan-cell handler); matched here with fullmatch.
+ACCOUNT_ID_PATTERN = re.compile(f"^(?:{ACCOUNT_ID_RE.pattern})$", re.ASCII)
+REGION_PATTERN = re.compile(f"^(?:{REGION_RE.pattern})$", re.ASCII)
 
 _CELL_FIELDS = frozenset({"account_id", "account_name", "region", "priority"})
 _RUN_FIELDS = frozenset({"run_id", "role_name", "external_id", "preset", "checks"})
@@ -66,9 +69,9 @@ class Cell:
     priority: int = 0
 
     def __post_init__(self) -> None:
-        if not ACCOUNT_ID_PATTERN.match(self.account_id):
+        if not ACCOUNT_ID_PATTERN.fullmatch(self.account_id):
             raise InvalidPipelineInputError("cell.account_id", f"must be 12 digits, got {self.account_id!r}")
-        if not REGION_PATTERN.match(self.region):
+        if not REGION_PATTERN.fullmatch(self.region):
             raise InvalidPipelineInputError("cell.region", f"is not a region name: {self.region!r}")
 
     @classmethod

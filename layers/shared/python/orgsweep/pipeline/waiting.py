@@ -40,13 +40,14 @@ def run_until(
 ) -> StepOutcome[R]:
     """Call `fn()` on a daemon thread; return its outcome, or finished=False at the deadline."""
     done = threading.Event()
-    box: dict[str, object] = {}
+    values: list[R] = []
+    errors: list[BaseException] = []
 
     def target() -> None:
         try:
-            box["value"] = fn()
+            values.append(fn())
         except BaseException as exc:  # handed to the caller, never lost with the thread
-            box["error"] = exc
+            errors.append(exc)
         finally:
             done.set()
 
@@ -58,12 +59,9 @@ def run_until(
         done.wait(min(remaining, poll_s))
     if not done.is_set():
         return StepOutcome(finished=False)
-    error = box.get("error")
-    if error is not None:
-        assert isinstance(error, BaseException)
-        return StepOutcome(finished=True, error=error)
-    value: R = box["value"]  # type: ignore[assignment]
-    return StepOutcome(finished=True, value=value)
+    if errors:
+        return StepOutcome(finished=True, error=errors[0])
+    return StepOutcome(finished=True, value=values[0])
 
 
 __all__ = ["DEFAULT_POLL_S", "StepOutcome", "run_until"]

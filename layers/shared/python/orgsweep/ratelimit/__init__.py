@@ -11,7 +11,7 @@ Typical use inside one cell::
 
 from orgsweep.ratelimit.adaptive import AdaptiveRate
 from orgsweep.ratelimit.bucket import TokenBucket
-from orgsweep.ratelimit.exceptions import RateLimitError, RateLimitTimeoutError
+from orgsweep.ratelimit.exceptions import RateLimitConfigError, RateLimitError, RateLimitTimeoutError
 from orgsweep.ratelimit.limiters import LimiterSet
 from orgsweep.ratelimit.types import BucketStats, RateSpec
 
@@ -19,6 +19,7 @@ __all__ = [
     "AdaptiveRate",
     "BucketStats",
     "LimiterSet",
+    "RateLimitConfigError",
     "RateLimitError",
     "RateLimitTimeoutError",
     "RateSpec",

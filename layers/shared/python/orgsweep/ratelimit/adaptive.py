@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from orgsweep.ratelimit.exceptions import RateLimitConfigError
 from orgsweep.ratelimit.types import require_positive
 
 MIN_RATE_FRACTION = 0.05
@@ -39,11 +40,11 @@ class AdaptiveRate:
             min_rate = min(self.configured_rate, max(MIN_RATE_FLOOR, MIN_RATE_FRACTION * self.configured_rate))
         self.min_rate = require_positive("min_rate", min_rate)
         if self.min_rate > self.configured_rate:
-            raise ValueError(f"min_rate ({min_rate!r}) must not exceed rate ({configured_rate!r})")
+            raise RateLimitConfigError(f"min_rate ({min_rate!r}) must not exceed rate ({configured_rate!r})")
         if not 0 < decrease_factor < 1:
-            raise ValueError(f"decrease_factor must be in (0, 1), got {decrease_factor!r}")
+            raise RateLimitConfigError(f"decrease_factor must be in (0, 1), got {decrease_factor!r}")
         if not 0 < recovery_fraction <= 1:
-            raise ValueError(f"recovery_fraction must be in (0, 1], got {recovery_fraction!r}")
+            raise RateLimitConfigError(f"recovery_fraction must be in (0, 1], got {recovery_fraction!r}")
         self.decrease_factor = float(decrease_factor)
         self.recovery_fraction = float(recovery_fraction)
         self.rate = self.configured_rate

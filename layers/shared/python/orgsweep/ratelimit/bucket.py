@@ -7,7 +7,7 @@ import threading
 
 from orgsweep.clock import SYSTEM_CLOCK, Clock
 from orgsweep.ratelimit.adaptive import DEFAULT_DECREASE_FACTOR, DEFAULT_RECOVERY_FRACTION, AdaptiveRate
-from orgsweep.ratelimit.exceptions import RateLimitTimeoutError
+from orgsweep.ratelimit.exceptions import RateLimitConfigError, RateLimitTimeoutError
 from orgsweep.ratelimit.types import BucketStats, require_positive
 
 # Float slack when comparing token counts: a sleeper that woke exactly on time must not
@@ -143,9 +143,11 @@ class TokenBucket:
 
     def _check_tokens(self, tokens: float) -> None:
         if not math.isfinite(tokens) or tokens <= 0:
-            raise ValueError(f"tokens must be a finite number > 0, got {tokens!r}")
+            raise RateLimitConfigError(f"tokens must be a finite number > 0, got {tokens!r}")
         if tokens > self.burst:
-            raise ValueError(f"tokens ({tokens!r}) must not exceed burst ({self.burst!r}): they could never be granted")
+            raise RateLimitConfigError(
+                f"tokens ({tokens!r}) must not exceed burst ({self.burst!r}): they could never be granted"
+            )
 
     def __repr__(self) -> str:
         return (

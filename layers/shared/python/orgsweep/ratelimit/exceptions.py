@@ -9,6 +9,10 @@ class RateLimitError(OrgSweepError):
     """Base class of the rate limiter's errors."""
 
 
+class RateLimitConfigError(RateLimitError, ValueError):
+    """A limiter setting out of range (rate, burst, tokens, min_rate, decrease or recovery factor, service name)."""
+
+
 class RateLimitTimeoutError(RateLimitError, TimeoutError):
     """The tokens cannot be granted before the caller's deadline.
 
@@ -27,4 +31,4 @@ class RateLimitTimeoutError(RateLimitError, TimeoutError):
         )
 
 
-__all__ = ["RateLimitError", "RateLimitTimeoutError"]
+__all__ = ["RateLimitConfigError", "RateLimitError", "RateLimitTimeoutError"]

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from orgsweep.clock import SYSTEM_CLOCK, Clock
 from orgsweep.presets import Preset, get_preset
 from orgsweep.ratelimit.bucket import TokenBucket
+from orgsweep.ratelimit.exceptions import RateLimitConfigError
 from orgsweep.ratelimit.types import BucketStats, RateSpec
 
 
@@ -33,7 +34,7 @@ class LimiterSet:
         self._overrides: dict[str, RateSpec] = {}
         for service, spec in (overrides or {}).items():
             if not isinstance(service, str) or not service:
-                raise ValueError(f"overrides: service names must be non-empty strings, got {service!r}")
+                raise RateLimitConfigError(f"overrides: service names must be non-empty strings, got {service!r}")
             if not isinstance(spec, RateSpec):
                 raise TypeError(f"overrides[{service!r}] must be a RateSpec, got {type(spec).__name__}")
             self._overrides[service] = spec
@@ -48,7 +49,7 @@ class LimiterSet:
     def for_service(self, service: str) -> TokenBucket:
         """The bucket of `service`; every caller gets the same one."""
         if not isinstance(service, str) or not service:
-            raise ValueError(f"service must be a non-empty string, got {service!r}")
+            raise RateLimitConfigError(f"service must be a non-empty string, got {service!r}")
         with self._lock:
             bucket = self._buckets.get(service)
             if bucket is None:

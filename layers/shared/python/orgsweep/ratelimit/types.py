@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from orgsweep.ratelimit.exceptions import RateLimitConfigError
+
 
 def require_positive(name: str, value: float) -> float:
-    """Return `value` as a float, or raise ValueError naming `name` unless it is finite and > 0."""
+    """Return `value` as a float, or raise RateLimitConfigError naming `name` unless it is finite and > 0."""
     number = float(value)
     if not math.isfinite(number) or number <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+        raise RateLimitConfigError(f"{name} must be a finite number > 0, got {value!r}")
     return number
 
 

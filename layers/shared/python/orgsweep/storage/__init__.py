@@ -11,10 +11,12 @@ from orgsweep.storage.layout import (
     table_prefix,
 )
 from orgsweep.storage.local import LocalStorage
+from orgsweep.storage.s3 import S3Storage
 from orgsweep.storage.types import Storage
 
 __all__ = [
     "LocalStorage",
+    "S3Storage",
     "Storage",
     "StorageError",
     "StorageKeyNotFoundError",

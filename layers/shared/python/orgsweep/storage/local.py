@@ -11,11 +11,16 @@ from orgsweep.storage.exceptions import StorageError, StorageKeyNotFoundError
 
 
 def _check_key(key: str) -> None:
+    # Keys are relative POSIX paths: nothing may resolve outside the root.
     if not key or key.startswith("/") or any(part in ("", ".", "..") for part in key.split("/")[:-1]):
-        raise StorageError(f"invalid storage key {key!r}")
+        raise StorageError(
+            f"invalid storage key {key!r}: expected a relative path with no empty, '.' or '..' folder"
+        )
 
 
 class LocalStorage:
+    """The Storage protocol over the folder `root` (created on first write)."""
+
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root).resolve()
 
@@ -77,3 +82,6 @@ class LocalStorage:
 
     def uri(self, key: str) -> str:
         return str(self._path(key))
+
+
+__all__ = ["LocalStorage"]

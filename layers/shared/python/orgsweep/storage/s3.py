@@ -12,6 +12,8 @@ from orgsweep.storage.exceptions import StorageError, StorageKeyNotFoundError
 
 
 class S3Storage:
+    """The Storage protocol over `bucket`, every key under `prefix` (normalized to "" or "a/b/")."""
+
     def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
         self.client = client
         self.bucket = bucket
@@ -65,3 +67,6 @@ class S3Storage:
 
     def uri(self, key: str) -> str:
         return f"s3://{self.bucket}/{self._key(key)}"
+
+
+__all__ = ["S3Storage"]

@@ -1,3 +1,5 @@
+"""The results-store protocol every pipeline step writes through."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -22,3 +24,6 @@ class Storage(Protocol):
     def list_keys(self, prefix: str) -> Iterator[str]: ...
 
     def uri(self, key: str) -> str: ...
+
+
+__all__ = ["Storage"]

@@ -1,3 +1,7 @@
+"""Errors of the tables package: rows, Parquet writing, named queries."""
+
+from __future__ import annotations
+
 from orgsweep.exceptions import OrgSweepError
 
 
@@ -9,8 +13,12 @@ class RowFormatError(TablesError, ValueError):
     """Rows whose values do not fit the table's schema (wrong type, unparseable timestamp...)."""
 
 
+class TableWriterError(TablesError, ValueError):
+    """A ParquetTableWriter used wrongly: a row group size below 1, or a write after close()."""
+
+
 class NamedQueryError(TablesError, ValueError):
     """A named query file that is missing or lacks its `-- name:` / `-- description:` header."""
 
 
-__all__ = ["NamedQueryError", "RowFormatError", "TablesError"]
+__all__ = ["NamedQueryError", "RowFormatError", "TableWriterError", "TablesError"]

@@ -20,6 +20,8 @@ _NAME_RE = re.compile(r"[a-z0-9_]{1,128}")
 
 @dataclass(frozen=True, slots=True)
 class NamedQuery:
+    """One named query file, parsed: the Athena named query (and the DuckDB test) it becomes."""
+
     name: str
     description: str
     sql: str  # the whole file, header included (Athena keeps the comments)

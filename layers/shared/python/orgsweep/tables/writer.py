@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orgsweep.tables.exceptions import RowFormatError
+from orgsweep.tables.exceptions import RowFormatError, TableWriterError
 from orgsweep.tables.schemas import TableSchema
 
 DEFAULT_ROW_GROUP_SIZE = 65_536
@@ -29,7 +29,6 @@ DEFAULT_COMPRESSION = "snappy"
 
 _INT = (int,)
 _NUMBER = (int, float)
-_NONE = type(None)
 
 
 def _check_python_types(column: str, values: Sequence[Any], allowed: tuple[type, ...], what: str) -> None:
@@ -87,7 +86,7 @@ class ParquetTableWriter:
         compression: str = DEFAULT_COMPRESSION,
     ) -> None:
         if row_group_size < 1:
-            raise ValueError("row_group_size must be >= 1")
+            raise TableWriterError(f"row_group_size must be >= 1, got {row_group_size!r}")
         self.schema = schema
         self.path = Path(path)
         self.row_group_size = row_group_size
@@ -105,7 +104,7 @@ class ParquetTableWriter:
 
     def write_batch(self, batch: pa.RecordBatch) -> None:
         if self._closed:
-            raise ValueError(f"{self.path} is closed")
+            raise TableWriterError(f"cannot write to {self.path}: the writer is closed")
         if batch.num_rows == 0:
             return
         self._pending.append(batch)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from orgsweep.checks.support import as_utc, ec2_arn, iso, paginate, tag_dict
+from orgsweep.checks.support import as_utc, chunks, ec2_arn, iso, paginate, tag_dict
 from orgsweep.checks.types import CheckContext, Resource
 
 VOLUME_TYPE = "AWS::EC2::Volume"
 INSTANCE_TYPE = "AWS::EC2::Instance"
+#: Values sent in one filter of one Describe* call (EC2 accepts at most 200).
+FILTER_VALUES_PER_CALL = 200
 
 
 def volumes(ctx: CheckContext, *filters: tuple[str, list[str]]) -> Iterator[dict[str, Any]]:
@@ -21,6 +23,12 @@ def volumes(ctx: CheckContext, *filters: tuple[str, list[str]]) -> Iterator[dict
         page_size=500,
         Filters=[{"Name": name, "Values": values} for name, values in filters],
     )
+
+
+def volumes_matching(ctx: CheckContext, filter_name: str, values: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """Volumes whose `filter_name` is one of `values`, asked FILTER_VALUES_PER_CALL values at a time."""
+    for batch in chunks(values, FILTER_VALUES_PER_CALL):
+        yield from volumes(ctx, (filter_name, batch))
 
 
 def volume_resource(ctx: CheckContext, volume: dict[str, Any]) -> Resource:
@@ -78,4 +86,13 @@ def instance_resource(ctx: CheckContext, instance: dict[str, Any], **extra: Any)
     )
 
 
-__all__ = ["INSTANCE_TYPE", "VOLUME_TYPE", "instance_resource", "instances", "volume_resource", "volumes"]
+__all__ = [
+    "FILTER_VALUES_PER_CALL",
+    "INSTANCE_TYPE",
+    "VOLUME_TYPE",
+    "instance_resource",
+    "instances",
+    "volume_resource",
+    "volumes",
+    "volumes_matching",
+]

@@ -14,14 +14,12 @@ from dataclasses import dataclass
 
 from orgsweep.checks import pricing
 from orgsweep.checks.base import Check
-from orgsweep.checks.catalogue._ec2 import volumes
+from orgsweep.checks.catalogue._ec2 import volumes_matching
 from orgsweep.checks.registry import register
-from orgsweep.checks.support import age_days, as_utc, chunks, ec2_arn, evidence, fmt_days, paginate, tag_dict
+from orgsweep.checks.support import age_days, as_utc, ec2_arn, evidence, fmt_days, paginate, tag_dict
 from orgsweep.checks.types import CheckContext, Evaluation, Resource
 from orgsweep.metrics.types import MetricQuery, MetricSeries
 from orgsweep.types import Verdict
-
-_FILTER_VALUES_PER_CALL = 200
 
 
 @dataclass(frozen=True)
@@ -43,9 +41,7 @@ class EbsSnapshotOrphaned(Check):
         if not snapshots:
             return
         source_ids = sorted({s["VolumeId"] for s in snapshots if s.get("VolumeId")})
-        existing: set[str] = set()
-        for batch in chunks(source_ids, _FILTER_VALUES_PER_CALL):
-            existing.update(v["VolumeId"] for v in volumes(ctx, ("volume-id", batch)))
+        existing = {v["VolumeId"] for v in volumes_matching(ctx, "volume-id", source_ids)}
         used_by: dict[str, list[str]] = {}
         for image in paginate(ec2, "describe_images", "Images", Owners=["self"]):
             for mapping in image.get("BlockDeviceMappings", []):
@@ -105,3 +101,6 @@ class EbsSnapshotOrphaned(Check):
             "no longer exists and no AMI of this account uses it."
         )
         return Evaluation(Verdict.FLAGGED, reason, facts, cost.monthly_usd)
+
+
+__all__ = ["EbsSnapshotOrphaned", "EbsSnapshotOrphanedParams"]

@@ -97,3 +97,6 @@ class EbsVolumeIdle(Check):
             f"over the last {p.lookback_days} days (below {fmt_number(p.max_daily_ops)})."
         )
         return Evaluation(Verdict.FLAGGED, reason, facts, cost.monthly_usd)
+
+
+__all__ = ["EbsVolumeIdle", "EbsVolumeIdleParams"]

@@ -56,3 +56,6 @@ class EbsVolumeUnattached(Check):
             return Evaluation(Verdict.FLAGGED, reason, facts, cost.monthly_usd)
         reason = f"{what} is not attached to any instance but is only {fmt_days(age)} old (minimum {p.min_age_days})."
         return Evaluation(Verdict.OK, reason, facts, cost.monthly_usd)
+
+
+__all__ = ["EbsVolumeUnattached", "EbsVolumeUnattachedParams"]

@@ -110,3 +110,6 @@ class Ec2InstanceIdle(Check):
             f"a day on each of the {len(with_data)} days with data in the last {p.lookback_days} days."
         )
         return Evaluation(Verdict.FLAGGED, reason, facts, cost.monthly_usd)
+
+
+__all__ = ["Ec2InstanceIdle", "Ec2InstanceIdleParams"]

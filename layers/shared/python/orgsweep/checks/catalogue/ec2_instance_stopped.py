@@ -17,15 +17,14 @@ from datetime import UTC, datetime
 
 from orgsweep.checks import pricing
 from orgsweep.checks.base import Check
-from orgsweep.checks.catalogue._ec2 import INSTANCE_TYPE, instance_resource, instances, volumes
+from orgsweep.checks.catalogue._ec2 import INSTANCE_TYPE, instance_resource, instances, volumes_matching
 from orgsweep.checks.registry import register
-from orgsweep.checks.support import age_days, chunks, evidence, fmt_days, iso
+from orgsweep.checks.support import age_days, evidence, fmt_days, iso
 from orgsweep.checks.types import CheckContext, Evaluation, Resource
 from orgsweep.metrics.types import MetricQuery, MetricSeries
 from orgsweep.types import Verdict
 
 _STOP_TIME = re.compile(r"\((\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) (?:GMT|UTC)\)")
-_FILTER_VALUES_PER_CALL = 200
 
 
 def parse_stop_time(reason: str | None) -> datetime | None:
@@ -56,16 +55,15 @@ class Ec2InstanceStopped(Check):
         stopped = list(instances(ctx, "stopped"))
         attached: dict[str, list[dict[str, object]]] = {}
         ids = [i["InstanceId"] for i in stopped]
-        for batch in chunks(ids, _FILTER_VALUES_PER_CALL):
-            for volume in volumes(ctx, ("attachment.instance-id", batch)):
-                for attachment in volume.get("Attachments", []):
-                    attached.setdefault(attachment.get("InstanceId", ""), []).append(
-                        {
-                            "volume_id": volume["VolumeId"],
-                            "size_gib": int(volume.get("Size", 0)),
-                            "volume_type": volume.get("VolumeType", ""),
-                        }
-                    )
+        for volume in volumes_matching(ctx, "attachment.instance-id", ids):
+            for attachment in volume.get("Attachments", []):
+                attached.setdefault(attachment.get("InstanceId", ""), []).append(
+                    {
+                        "volume_id": volume["VolumeId"],
+                        "size_gib": int(volume.get("Size", 0)),
+                        "volume_type": volume.get("VolumeType", ""),
+                    }
+                )
         for instance in stopped:
             reason = instance.get("StateTransitionReason", "")
             yield instance_resource(
@@ -104,3 +102,6 @@ class Ec2InstanceStopped(Check):
         volumes_text = f"{len(attrs['ebs_volumes'])} EBS volume(s) still attached"
         reason = f"{what} has been stopped for {fmt_days(days)} since {iso(stopped_at)} with {volumes_text}."
         return Evaluation(Verdict.FLAGGED, reason, facts, cost.monthly_usd)
+
+
+__all__ = ["Ec2InstanceStopped", "Ec2InstanceStoppedParams", "parse_stop_time"]

@@ -56,3 +56,6 @@ class EipUnassociated(Check):
             return Evaluation(Verdict.OK, f"Elastic IP {ip} is associated with {target}.", facts, cost.monthly_usd)
         reason = f"Elastic IP {ip} ({resource.resource_id}) is not associated with any instance or network interface."
         return Evaluation(Verdict.FLAGGED, reason, facts, cost.monthly_usd)
+
+
+__all__ = ["EipUnassociated"]

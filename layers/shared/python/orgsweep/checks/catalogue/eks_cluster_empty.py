@@ -69,3 +69,6 @@ class EksClusterEmpty(Check):
         caveat = " EKS Auto Mode is enabled, so it may still run nodes." if attrs["auto_mode"] else ""
         reason = f"{what} has no managed node groups and no Fargate profiles.{caveat}"
         return Evaluation(Verdict.FLAGGED, reason, facts, cost.monthly_usd)
+
+
+__all__ = ["EksClusterEmpty"]

@@ -8,16 +8,14 @@ DescribeCacheClusters returns no tags, so they are read per cluster with ListTag
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from orgsweep.checks import daily, pricing
-from orgsweep.checks.base import Check
 from orgsweep.checks.registry import register
-from orgsweep.checks.rules import max_over_window
+from orgsweep.checks.rules import MaxOverWindowCheck
 from orgsweep.checks.support import arn, as_utc, paginate, tag_dict
-from orgsweep.checks.types import CheckContext, Evaluation, Resource
-from orgsweep.metrics.types import MetricQuery, MetricSeries
+from orgsweep.checks.types import CheckContext, Resource
 
 
 @dataclass(frozen=True)
@@ -27,12 +25,17 @@ class ElastiCacheClusterIdleParams:
 
 
 @register
-class ElastiCacheClusterIdle(Check):
+class ElastiCacheClusterIdle(MaxOverWindowCheck):
     id = "elasticache-cluster-idle"
     resource_type = "AWS::ElastiCache::CacheCluster"
     description = "Available ElastiCache cluster with at most max_connections connections over the lookback."
     permissions = ("elasticache:DescribeCacheClusters", "elasticache:ListTagsForResource")
     Params = ElastiCacheClusterIdleParams
+    namespace = "AWS/ElastiCache"
+    metric_name = "CurrConnections"
+    statistic = "Maximum"
+    limit_param = "max_connections"
+    noun = "client connections"
 
     def discover(self, ctx: CheckContext) -> Iterable[Resource]:
         client = ctx.client("elasticache")
@@ -58,26 +61,15 @@ class ElastiCacheClusterIdle(Check):
                 },
             )
 
-    def _query(self, resource: Resource) -> MetricQuery:
-        p: ElastiCacheClusterIdleParams = self.params
-        dims = {"CacheClusterId": resource.resource_id}
-        return daily.daily_query("AWS/ElastiCache", "CurrConnections", dims, "Maximum", p.lookback_days)
+    def metric_dimensions(self, resource: Resource) -> Mapping[str, str]:
+        return {"CacheClusterId": resource.resource_id}
 
-    def metric_queries(self, resource: Resource) -> Sequence[MetricQuery]:
-        return (self._query(resource),)
-
-    def evaluate(
-        self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext
-    ) -> Evaluation:
-        p: ElastiCacheClusterIdleParams = self.params
+    def subject(self, resource: Resource) -> str:
         attrs = resource.attributes
-        return max_over_window(
-            p,
-            self._query(resource),
-            metrics,
-            ctx.now,
-            limit=p.max_connections,
-            what=f"ElastiCache cluster {resource.resource_id} ({attrs['nodes']} x {attrs['node_type']})",
-            noun="client connections",
-            cost=pricing.elasticache_cluster(attrs["node_type"], attrs["nodes"]),
-        )
+        return f"ElastiCache cluster {resource.resource_id} ({attrs['nodes']} x {attrs['node_type']})"
+
+    def cost(self, resource: Resource) -> pricing.CostEstimate:
+        return pricing.elasticache_cluster(resource.attributes["node_type"], resource.attributes["nodes"])
+
+
+__all__ = ["ElastiCacheClusterIdle", "ElastiCacheClusterIdleParams"]

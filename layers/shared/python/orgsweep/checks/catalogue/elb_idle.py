@@ -99,3 +99,6 @@ class ElbIdle(Check):
             return Evaluation(Verdict.FLAGGED, reason, facts, cost.monthly_usd)
         reason = f"{what} had up to {fmt_number(peak)} {unit} a day (limit {fmt_number(p.min_daily_requests)})."
         return Evaluation(Verdict.OK, reason, facts, cost.monthly_usd)
+
+
+__all__ = ["ElbIdle", "ElbIdleParams"]

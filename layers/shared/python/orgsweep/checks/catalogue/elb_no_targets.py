@@ -67,3 +67,6 @@ class ElbNoTargets(Check):
         else:
             reason = f"{what} has {len(groups)} target group(s) and none has a registered target."
         return Evaluation(Verdict.FLAGGED, reason, facts, cost.monthly_usd)
+
+
+__all__ = ["ElbNoTargets"]

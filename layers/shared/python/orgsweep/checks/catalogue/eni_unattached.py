@@ -65,3 +65,6 @@ class EniUnattached(Check):
         ip = f" holding public IP {public_ip}" if public_ip else ""
         reason = f"Network interface {resource.resource_id}{where} is not attached to anything{ip}."
         return Evaluation(Verdict.FLAGGED, reason, facts, cost.monthly_usd)
+
+
+__all__ = ["EniUnattached"]

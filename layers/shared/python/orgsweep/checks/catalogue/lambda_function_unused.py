@@ -9,16 +9,14 @@ An unused function has no fixed charge (provisioned concurrency is not priced he
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from orgsweep.checks import daily, pricing
-from orgsweep.checks.base import Check
 from orgsweep.checks.registry import register
-from orgsweep.checks.rules import total_over_window
+from orgsweep.checks.rules import TotalOverWindowCheck
 from orgsweep.checks.support import arn, as_utc, iso, paginate, tag_dict
-from orgsweep.checks.types import CheckContext, Evaluation, Resource
-from orgsweep.metrics.types import MetricQuery, MetricSeries
+from orgsweep.checks.types import CheckContext, Resource
 
 
 @dataclass(frozen=True)
@@ -28,12 +26,17 @@ class LambdaFunctionUnusedParams:
 
 
 @register
-class LambdaFunctionUnused(Check):
+class LambdaFunctionUnused(TotalOverWindowCheck):
     id = "lambda-function-unused"
     resource_type = "AWS::Lambda::Function"
     description = "Lambda function invoked at most max_invocations times over the lookback."
     permissions = ("lambda:ListFunctions", "tag:GetResources")
     Params = LambdaFunctionUnusedParams
+    namespace = "AWS/Lambda"
+    metric_name = "Invocations"
+    statistic = "Sum"
+    limit_param = "max_invocations"
+    verb = "was invoked {} times"
 
     def discover(self, ctx: CheckContext) -> Iterable[Resource]:
         functions = list(paginate(ctx.client("lambda"), "list_functions", "Functions"))
@@ -68,25 +71,14 @@ class LambdaFunctionUnused(Check):
                 },
             )
 
-    def _query(self, resource: Resource) -> MetricQuery:
-        p: LambdaFunctionUnusedParams = self.params
-        dims = {"FunctionName": resource.resource_id}
-        return daily.daily_query("AWS/Lambda", "Invocations", dims, "Sum", p.lookback_days)
+    def metric_dimensions(self, resource: Resource) -> Mapping[str, str]:
+        return {"FunctionName": resource.resource_id}
 
-    def metric_queries(self, resource: Resource) -> Sequence[MetricQuery]:
-        return (self._query(resource),)
+    def subject(self, resource: Resource) -> str:
+        return f"Lambda function {resource.resource_id}"
 
-    def evaluate(
-        self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext
-    ) -> Evaluation:
-        p: LambdaFunctionUnusedParams = self.params
-        return total_over_window(
-            p,
-            self._query(resource),
-            metrics,
-            ctx.now,
-            limit=p.max_invocations,
-            what=f"Lambda function {resource.resource_id}",
-            verb="was invoked {} times",
-            cost=pricing.NO_COST,
-        )
+    def cost(self, resource: Resource) -> pricing.CostEstimate:
+        return pricing.NO_COST
+
+
+__all__ = ["LambdaFunctionUnused", "LambdaFunctionUnusedParams"]

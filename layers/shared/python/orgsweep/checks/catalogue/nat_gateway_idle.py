@@ -6,16 +6,14 @@ CloudWatch publishes nothing for a NAT gateway without traffic, so a missing day
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from orgsweep.checks import daily, pricing
-from orgsweep.checks.base import Check
 from orgsweep.checks.registry import register
-from orgsweep.checks.rules import total_over_window
+from orgsweep.checks.rules import TotalOverWindowCheck
 from orgsweep.checks.support import BYTES_PER_MIB, as_utc, ec2_arn, fmt_bytes, paginate, tag_dict
-from orgsweep.checks.types import CheckContext, Evaluation, Resource
-from orgsweep.metrics.types import MetricQuery, MetricSeries
+from orgsweep.checks.types import CheckContext, Resource
 
 
 @dataclass(frozen=True)
@@ -25,12 +23,17 @@ class NatGatewayIdleParams:
 
 
 @register
-class NatGatewayIdle(Check):
+class NatGatewayIdle(TotalOverWindowCheck):
     id = "nat-gateway-idle"
     resource_type = "AWS::EC2::NatGateway"
     description = "Available NAT gateway that sent at most max_bytes to destinations over the lookback."
     permissions = ("ec2:DescribeNatGateways",)
     Params = NatGatewayIdleParams
+    namespace = "AWS/NATGateway"
+    metric_name = "BytesOutToDestination"
+    statistic = "Sum"
+    limit_param = "max_bytes"
+    verb = "sent {} to destinations"
 
     def discover(self, ctx: CheckContext) -> Iterable[Resource]:
         # DescribeNatGateways names its filter parameter "Filter" (singular).
@@ -56,26 +59,17 @@ class NatGatewayIdle(Check):
                 },
             )
 
-    def _query(self, resource: Resource) -> MetricQuery:
-        p: NatGatewayIdleParams = self.params
-        dims = {"NatGatewayId": resource.resource_id}
-        return daily.daily_query("AWS/NATGateway", "BytesOutToDestination", dims, "Sum", p.lookback_days)
+    def metric_dimensions(self, resource: Resource) -> Mapping[str, str]:
+        return {"NatGatewayId": resource.resource_id}
 
-    def metric_queries(self, resource: Resource) -> Sequence[MetricQuery]:
-        return (self._query(resource),)
+    def subject(self, resource: Resource) -> str:
+        return f"NAT gateway {resource.resource_id}"
 
-    def evaluate(
-        self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext
-    ) -> Evaluation:
-        p: NatGatewayIdleParams = self.params
-        return total_over_window(
-            p,
-            self._query(resource),
-            metrics,
-            ctx.now,
-            limit=p.max_bytes,
-            what=f"NAT gateway {resource.resource_id}",
-            verb="sent {} to destinations",
-            fmt=fmt_bytes,
-            cost=pricing.hourly(pricing.NAT_GATEWAY_HOURLY, "NAT gateway"),
-        )
+    def cost(self, resource: Resource) -> pricing.CostEstimate:
+        return pricing.hourly(pricing.NAT_GATEWAY_HOURLY, "NAT gateway")
+
+    def format_amount(self, value: float) -> str:
+        return fmt_bytes(value)
+
+
+__all__ = ["NatGatewayIdle", "NatGatewayIdleParams"]

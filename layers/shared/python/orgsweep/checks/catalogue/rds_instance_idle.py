@@ -8,16 +8,14 @@ already shows more connections, a gap gives insufficient_data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from orgsweep.checks import daily, pricing
-from orgsweep.checks.base import Check
 from orgsweep.checks.registry import register
-from orgsweep.checks.rules import max_over_window
+from orgsweep.checks.rules import MaxOverWindowCheck
 from orgsweep.checks.support import arn, as_utc, paginate, tag_dict
-from orgsweep.checks.types import CheckContext, Evaluation, Resource
-from orgsweep.metrics.types import MetricQuery, MetricSeries
+from orgsweep.checks.types import CheckContext, Resource
 
 
 @dataclass(frozen=True)
@@ -27,12 +25,17 @@ class RdsInstanceIdleParams:
 
 
 @register
-class RdsInstanceIdle(Check):
+class RdsInstanceIdle(MaxOverWindowCheck):
     id = "rds-instance-idle"
     resource_type = "AWS::RDS::DBInstance"
     description = "Available RDS DB instance with at most max_connections connections over the lookback."
     permissions = ("rds:DescribeDBInstances",)
     Params = RdsInstanceIdleParams
+    namespace = "AWS/RDS"
+    metric_name = "DatabaseConnections"
+    statistic = "Maximum"
+    limit_param = "max_connections"
+    noun = "database connections"
 
     def discover(self, ctx: CheckContext) -> Iterable[Resource]:
         for db in paginate(ctx.client("rds"), "describe_db_instances", "DBInstances", page_size=100):
@@ -57,26 +60,16 @@ class RdsInstanceIdle(Check):
                 },
             )
 
-    def _query(self, resource: Resource) -> MetricQuery:
-        p: RdsInstanceIdleParams = self.params
-        dims = {"DBInstanceIdentifier": resource.resource_id}
-        return daily.daily_query("AWS/RDS", "DatabaseConnections", dims, "Maximum", p.lookback_days)
+    def metric_dimensions(self, resource: Resource) -> Mapping[str, str]:
+        return {"DBInstanceIdentifier": resource.resource_id}
 
-    def metric_queries(self, resource: Resource) -> Sequence[MetricQuery]:
-        return (self._query(resource),)
-
-    def evaluate(
-        self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext
-    ) -> Evaluation:
-        p: RdsInstanceIdleParams = self.params
+    def subject(self, resource: Resource) -> str:
         attrs = resource.attributes
-        return max_over_window(
-            p,
-            self._query(resource),
-            metrics,
-            ctx.now,
-            limit=p.max_connections,
-            what=f"RDS instance {resource.resource_id} ({attrs['instance_class']}, {attrs['engine']})",
-            noun="database connections",
-            cost=pricing.rds_instance(attrs["instance_class"], multi_az=attrs["multi_az"]),
-        )
+        return f"RDS instance {resource.resource_id} ({attrs['instance_class']}, {attrs['engine']})"
+
+    def cost(self, resource: Resource) -> pricing.CostEstimate:
+        attrs = resource.attributes
+        return pricing.rds_instance(attrs["instance_class"], multi_az=attrs["multi_az"])
+
+
+__all__ = ["RdsInstanceIdle", "RdsInstanceIdleParams"]

@@ -85,3 +85,6 @@ class SecurityGroupUnused(Check):
             "(launch templates are not checked)."
         )
         return Evaluation(Verdict.FLAGGED, reason, facts, NO_COST.monthly_usd)
+
+
+__all__ = ["SecurityGroupUnused"]

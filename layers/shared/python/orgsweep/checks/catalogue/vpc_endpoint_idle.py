@@ -9,16 +9,14 @@ Gateway endpoints are free and publish no metrics, so only Interface endpoints a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from orgsweep.checks import daily, pricing
-from orgsweep.checks.base import Check
 from orgsweep.checks.registry import register
-from orgsweep.checks.rules import total_over_window
+from orgsweep.checks.rules import TotalOverWindowCheck
 from orgsweep.checks.support import as_utc, ec2_arn, fmt_bytes, paginate, tag_dict
-from orgsweep.checks.types import CheckContext, Evaluation, Resource
-from orgsweep.metrics.types import MetricQuery, MetricSeries
+from orgsweep.checks.types import CheckContext, Resource
 
 
 @dataclass(frozen=True)
@@ -28,12 +26,17 @@ class VpcEndpointIdleParams:
 
 
 @register
-class VpcEndpointIdle(Check):
+class VpcEndpointIdle(TotalOverWindowCheck):
     id = "vpc-endpoint-idle"
     resource_type = "AWS::EC2::VPCEndpoint"
     description = "Interface VPC endpoint that processed at most max_bytes over the lookback."
     permissions = ("ec2:DescribeVpcEndpoints",)
     Params = VpcEndpointIdleParams
+    namespace = "AWS/PrivateLinkEndpoints"
+    metric_name = "BytesProcessed"
+    statistic = "Sum"
+    limit_param = "max_bytes"
+    verb = "processed {}"
 
     def discover(self, ctx: CheckContext) -> Iterable[Resource]:
         for endpoint in paginate(
@@ -60,34 +63,24 @@ class VpcEndpointIdle(Check):
                 },
             )
 
-    def _query(self, resource: Resource) -> MetricQuery:
-        p: VpcEndpointIdleParams = self.params
+    def metric_dimensions(self, resource: Resource) -> Mapping[str, str]:
         attrs = resource.attributes
-        dims = {
+        return {
             "Endpoint Type": attrs["endpoint_type"],
             "Service Name": attrs["service_name"],
             "VPC Endpoint Id": resource.resource_id,
             "VPC Id": attrs["vpc_id"],
         }
-        return daily.daily_query("AWS/PrivateLinkEndpoints", "BytesProcessed", dims, "Sum", p.lookback_days)
 
-    def metric_queries(self, resource: Resource) -> Sequence[MetricQuery]:
-        return (self._query(resource),)
+    def subject(self, resource: Resource) -> str:
+        return f"Interface endpoint {resource.resource_id} ({resource.attributes['service_name']})"
 
-    def evaluate(
-        self, resource: Resource, metrics: Mapping[MetricQuery, MetricSeries], ctx: CheckContext
-    ) -> Evaluation:
-        p: VpcEndpointIdleParams = self.params
-        attrs = resource.attributes
-        zones = max(1, len(attrs["subnet_ids"]))  # one ENI, and one hourly charge, per AZ subnet
-        return total_over_window(
-            p,
-            self._query(resource),
-            metrics,
-            ctx.now,
-            limit=p.max_bytes,
-            what=f"Interface endpoint {resource.resource_id} ({attrs['service_name']})",
-            verb="processed {}",
-            fmt=fmt_bytes,
-            cost=pricing.hourly(pricing.INTERFACE_ENDPOINT_AZ_HOURLY, "Interface endpoint AZ-hours", zones),
-        )
+    def cost(self, resource: Resource) -> pricing.CostEstimate:
+        zones = max(1, len(resource.attributes["subnet_ids"]))  # one ENI, and one hourly charge, per AZ subnet
+        return pricing.hourly(pricing.INTERFACE_ENDPOINT_AZ_HOURLY, "Interface endpoint AZ-hours", zones)
+
+    def format_amount(self, value: float) -> str:
+        return fmt_bytes(value)
+
+
+__all__ = ["VpcEndpointIdle", "VpcEndpointIdleParams"]

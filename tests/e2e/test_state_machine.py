@@ -1,0 +1,163 @@
+"""The synthesized state machine, deployed into moto and executed with the real handlers in-process,
+writes the same tables as the local engine for the same fleet.
+
+One demo fleet (2 accounts x 2 regions) is seeded into an embedded moto server. The hub
+stack from `cdk synth` (pinned CLI) is deployed by CloudFormation; one execution runs Plan,
+the Distributed Map of scan_cell and Aggregate. The local engine then scans the same fleet
+under the same run id, and the three Parquet tables of both runs are compared with DuckDB,
+ignoring only what depends on when a cell ran: observed_at, duration_ms, and the ages in
+the evidence (age_days, stopped_days: measured from the cell's start), which must agree
+within a few minutes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from orgsweep.cli.demo_sfn import copy_bucket, moto_port
+from orgsweep.cli.watch import wait_for_execution
+from orgsweep.demo import DemoServer, FleetSpec, GroundTruth, SeededFleet, seed_fleet
+from orgsweep.demo.lambda_runtime import InProcessLambda
+from orgsweep.demo.scoring import read_findings
+from orgsweep.demo.stepfunctions import deploy_hub, quiet_moto, synthesize
+from orgsweep.engine import LocalEngine
+from orgsweep.pipeline.execution_input import parse_execution_input
+from orgsweep.storage import LocalStorage
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300), pytest.mark.xdist_group("e2e-state-machine")]
+
+REGIONS = ("us-east-1", "eu-west-1")
+RUN_ID = "e2e-twin"
+PACKAGE = Path(__file__).resolve().parents[2] / "layers" / "shared" / "python" / "orgsweep"
+
+
+@dataclass
+class Twin:
+    fleet: SeededFleet
+    truth: GroundTruth
+    cloud: Path
+    local: Path
+    execution: dict[str, Any]
+    invocations: int
+    layer_zip: bytes
+
+
+@pytest.fixture(scope="module")
+def twin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Twin]:
+    base = tmp_path_factory.mktemp("twin")
+    assembly = synthesize(base / "cdk.out")
+    cloud, local = base / "cloud", base / "local"
+    with DemoServer() as server, pytest.MonkeyPatch.context() as env:
+        session = server.session()
+        fleet, truth = seed_fleet(server.endpoint_url, session, FleetSpec(accounts=2, regions=REGIONS, seed=11))
+        env.setenv("AWS_ENDPOINT_URL", server.endpoint_url)
+        document = {"run_id": RUN_ID, "regions": {"include": list(REGIONS)},
+                    "accounts": {"exclude": [fleet.management_account_id]}}
+        with moto_port(server.port), quiet_moto(), InProcessLambda(server.endpoint_url) as runtime:
+            outputs = deploy_hub(session, assembly)
+            sfn = session.client("stepfunctions")
+            arn = sfn.start_execution(
+                stateMachineArn=outputs["StateMachineArn"], name=RUN_ID, input=json.dumps(document)
+            )["executionArn"]
+            execution = wait_for_execution(sfn, arn, poll_s=0.5, timeout_s=240)
+            invocations = runtime.invocations
+        copy_bucket(session, server.endpoint_url, outputs["ResultsBucketName"], LocalStorage(cloud))
+        layer_key = next(k for k in _asset_keys(session) if _is_layer(session, k))
+        layer_zip = session.client("s3").get_object(Bucket=_assets_bucket(), Key=layer_key)["Body"].read()
+        LocalEngine(session, LocalStorage(local)).run(parse_execution_input(document))
+        yield Twin(fleet, truth, cloud, local, execution, invocations, layer_zip)
+
+
+def _assets_bucket() -> str:
+    return "cdk-hnb659fds-assets-123456789012-us-east-1"
+
+
+def _asset_keys(session: Any) -> list[str]:
+    listing = session.client("s3").list_objects_v2(Bucket=_assets_bucket())
+    return [item["Key"] for item in listing.get("Contents", []) if item["Key"].endswith(".zip")]
+
+
+def _is_layer(session: Any, key: str) -> bool:
+    body = session.client("s3").get_object(Bucket=_assets_bucket(), Key=key)["Body"].read()
+    return "python/orgsweep/__init__.py" in zipfile.ZipFile(io.BytesIO(body)).namelist()
+
+
+def _rows(root: Path, table: str, exclude: tuple[str, ...]) -> list[dict[str, Any]]:
+    pattern = str(root / "tables" / table / "dt=*" / f"{RUN_ID}.parquet")
+    relation = duckdb.sql(f"SELECT * FROM read_parquet('{pattern}', hive_partitioning = true)")
+    assert relation is not None
+    columns = [c for c in relation.columns if c not in exclude]
+    ordered = relation.select(*columns).order(", ".join(columns))
+    rows: list[dict[str, Any]] = ordered.to_arrow_table().to_pylist()
+    return rows
+
+
+def _ages_apart(cloud: list[dict[str, Any]], local: list[dict[str, Any]]) -> list[str]:
+    """Move the evidence's observation-relative ages out of the rows; return the ones that disagree."""
+    problems = []
+    for a, b in zip(cloud, local, strict=True):
+        if "evidence" not in a:
+            continue
+        evidence_a, evidence_b = json.loads(a["evidence"]), json.loads(b["evidence"])
+        for key in ("age_days", "stopped_days"):
+            age_a, age_b = evidence_a["observed"].pop(key, None), evidence_b["observed"].pop(key, None)
+            if (age_a is None) != (age_b is None) or (age_a is not None and abs(age_a - age_b) > 0.01):
+                problems.append(f"{a['resource_id']}.{key}: {age_a} vs {age_b}")
+        a["evidence"], b["evidence"] = json.dumps(evidence_a), json.dumps(evidence_b)
+    return problems
+
+
+def test_the_execution_succeeds_with_every_lambda_run_in_process(twin: Twin) -> None:
+    assert twin.execution["status"] == "SUCCEEDED", twin.execution
+    output = json.loads(twin.execution["output"])
+    assert output["run_id"] == RUN_ID and output["cells"] == 4 and output["status_counts"] == {"ok": 4}
+    assert twin.invocations == 1 + 4 + 1  # plan, one scan_cell per cell, aggregate
+
+
+@pytest.mark.parametrize(
+    ("table", "timing"),
+    [("findings", ("observed_at",)), ("inventory", ()), ("coverage", ("duration_ms",))],
+)
+def test_both_engines_write_identical_tables(twin: Twin, table: str, timing: tuple[str, ...]) -> None:
+    cloud, local = _rows(twin.cloud, table, timing), _rows(twin.local, table, timing)
+    assert cloud, table
+    assert len(cloud) == len(local)
+    assert not _ages_apart(cloud, local)
+    differences = [
+        f"{a.get('resource_id') or a.get('check_id')}.{column}: {a[column]!r} != {b[column]!r}"
+        for a, b in zip(cloud, local, strict=True)
+        for column in a
+        if a[column] != b[column]
+    ]
+    assert not differences, "\n".join(differences[:10])
+
+
+def test_the_cloud_engine_meets_the_ground_truth(twin: Twin) -> None:
+    comparison = twin.truth.compare(read_findings(twin.cloud, RUN_ID))
+    assert comparison.ok, "\n".join(str(m) for m in comparison.mismatches)
+
+
+def test_both_summaries_agree_except_timing(twin: Twin) -> None:
+    def summary(root: Path) -> dict[str, Any]:
+        document: dict[str, Any] = json.loads((root / "runs" / RUN_ID / "summary.json").read_text())
+        for volatile in ("duration", "created_at", "map_failures"):
+            document.pop(volatile, None)
+        return document
+
+    assert summary(twin.cloud) == summary(twin.local)
+
+
+def test_the_shared_layer_ships_every_library_module(twin: Twin) -> None:
+    names = set(zipfile.ZipFile(io.BytesIO(twin.layer_zip)).namelist())
+    modules = {f"python/orgsweep/{p.relative_to(PACKAGE).as_posix()}" for p in PACKAGE.rglob("*.py")
+               if "__pycache__" not in p.parts}
+    assert modules <= names, sorted(modules - names)[:10]
