@@ -15,8 +15,8 @@ from aws_lambda_powertools import Logger
 from orgsweep.pipeline import validation
 from orgsweep.pipeline.aggregate import aggregate
 from orgsweep.pipeline.exceptions import InputValidationError
+from orgsweep.storage import s3_storage_from_environment
 from orgsweep.storage.layout import manifest_key
-from orgsweep.storage.s3 import S3Storage
 
 logger = Logger()
 
@@ -25,8 +25,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     document = validation.expect_object(event, "event")
     run_id = validation.matching(document.get("run_id"), "run_id", validation.RUN_ID)
     manifest = validation.expect_object(document.get("manifest") or {}, "manifest")
-    bucket = str(manifest.get("bucket") or os.environ["ORGSWEEP_BUCKET"])
-    storage = S3Storage(boto3.client("s3"), bucket, os.environ.get("ORGSWEEP_PREFIX", ""))
+    storage = s3_storage_from_environment(os.environ, boto3.client("s3"), bucket=manifest.get("bucket") or None)
     expected_key = storage.prefix + manifest_key(run_id)
     if manifest.get("key") not in (None, expected_key):
         raise InputValidationError("manifest.key", f"expected {expected_key!r} for run {run_id!r}")

@@ -16,7 +16,7 @@ from aws_lambda_powertools import Logger
 from orgsweep.pipeline.defaults import RunDefaults
 from orgsweep.pipeline.execution_input import parse_execution_input
 from orgsweep.pipeline.plan import PlanClients, plan
-from orgsweep.storage.s3 import S3Storage
+from orgsweep.storage import s3_storage_from_environment
 
 logger = Logger()
 
@@ -25,7 +25,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     defaults = RunDefaults.from_json(os.environ.get("ORGSWEEP_DEFAULTS"))
     execution_input = parse_execution_input(event, defaults)
     session = boto3.Session()
-    storage = S3Storage(session.client("s3"), os.environ["ORGSWEEP_BUCKET"], os.environ.get("ORGSWEEP_PREFIX", ""))
+    storage = s3_storage_from_environment(os.environ, session.client("s3"))
     result = plan(execution_input, clients=PlanClients.from_session(session), storage=storage)
     logger.info("planned run", extra={"run_id": result.run_id, "cells": result.cell_count})
     return result.to_dict()

@@ -29,6 +29,7 @@ from orgsweep.clock import SYSTEM_CLOCK
 from orgsweep.pipeline.scan import scan_cell
 from orgsweep.pipeline.types import ACCOUNT_ID_PATTERN, REGION_PATTERN, Cell, RunSettings
 from orgsweep.presets import DEFAULT_PRESET_NAME, UnknownPresetError, get_preset
+from orgsweep.storage import s3_storage_from_environment
 from orgsweep.storage.s3 import S3Storage
 
 DEFAULT_SAFETY_MARGIN_S = 30.0
@@ -114,10 +115,7 @@ def _base_session() -> boto3.Session:
 
 
 def _storage(session: boto3.Session) -> S3Storage:
-    bucket = os.environ.get("ORGSWEEP_BUCKET")
-    if not bucket:
-        raise RuntimeError("ORGSWEEP_BUCKET is not set: the scan-cell function needs the results bucket")
-    return S3Storage(session.client("s3"), bucket, os.environ.get("ORGSWEEP_PREFIX", ""))
+    return s3_storage_from_environment(os.environ, session.client("s3"))
 
 
 @metrics.log_metrics

@@ -43,9 +43,9 @@ def get_preset(name: str) -> Preset:
     """Return the preset called `name`, or raise UnknownPresetError naming the choices."""
     try:
         return PRESETS[name]
-    except KeyError:
+    except KeyError as exc:
         choices = ", ".join(sorted(PRESETS))
-        raise UnknownPresetError(f"unknown preset {name!r}; choose one of: {choices}") from None
+        raise UnknownPresetError(f"unknown preset {name!r}; choose one of: {choices}") from exc
 
 
 __all__ = [

@@ -13,4 +13,8 @@ class StorageKeyNotFoundError(StorageError, KeyError):
     """The key does not exist in the results store."""
 
 
-__all__ = ["StorageError", "StorageKeyNotFoundError"]
+class StorageConfigError(StorageError, ValueError):
+    """The store is not configured (e.g. no bucket name)."""
+
+
+__all__ = ["StorageConfigError", "StorageError", "StorageKeyNotFoundError"]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from orgsweep.storage.exceptions import StorageError, StorageKeyNotFoundError
 
@@ -28,32 +30,32 @@ class LocalStorage:
         _check_key(key)
         return self.root / key
 
-    def put_bytes(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def _write_atomically(self, key: str, write: Callable[[BinaryIO], object]) -> None:
         # Write beside the target then rename: readers never see a partial file.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        target = self._path(key)
+        tmp: Path | None = None
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            tmp = Path(tmp_name)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            Path(tmp).replace(path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+                write(handle)
+            tmp.replace(target)
+        except OSError as exc:
+            raise StorageError(f"cannot write {self.uri(key)}: {exc}") from exc
+        finally:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+
+    def put_bytes(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        self._write_atomically(key, lambda handle: handle.write(data))
 
     def put_file(self, key: str, path: Path, content_type: str = "application/octet-stream") -> None:
-        target = self._path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            with Path(path).open("rb") as src, Path(tmp).open("wb") as dst:
-                while chunk := src.read(1 << 20):
-                    dst.write(chunk)
-            Path(tmp).replace(target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        def copy(handle: BinaryIO) -> None:
+            with Path(path).open("rb") as source:
+                shutil.copyfileobj(source, handle, 1 << 20)
+
+        self._write_atomically(key, copy)
 
     def get_bytes(self, key: str) -> bytes:
         path = self._path(key)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from boto3.exceptions import S3UploadFailedError
 from botocore.exceptions import ClientError
 
 from orgsweep.storage.exceptions import StorageError, StorageKeyNotFoundError
@@ -34,7 +35,7 @@ class S3Storage:
             self.client.upload_file(
                 str(path), self.bucket, self._key(key), ExtraArgs={"ContentType": content_type}
             )
-        except ClientError as exc:
+        except (ClientError, S3UploadFailedError) as exc:
             raise StorageError(f"cannot write {self.uri(key)}: {exc}") from exc
 
     def get_bytes(self, key: str) -> bytes:
