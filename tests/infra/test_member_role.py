@@ -68,15 +68,16 @@ def test_the_policy_grants_no_write_and_no_wildcard(member: dict[str, Any]) -> N
         assert READ_ONLY_ACTION.fullmatch(action), action
 
 
-def test_a_check_declaring_a_write_action_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_check_declaring_a_write_action_is_refused() -> None:
     from infra import permissions
 
-    monkeypatch.setattr(permissions, "check_actions", lambda: {"bad-check": ("ec2:DeleteVolume",)})
+    def declaring(check_id: str, action: str) -> Any:
+        return type("FakeCheck", (), {"id": check_id, "permissions": (action,)})
+
     with pytest.raises(ValueError, match="bad-check"):
-        permissions.member_role_actions()
-    monkeypatch.setattr(permissions, "check_actions", lambda: {"greedy": ("ec2:Describe*",)})
+        permissions.member_role_actions([declaring("bad-check", "ec2:DeleteVolume")])
     with pytest.raises(ValueError, match="greedy"):
-        permissions.member_role_actions()
+        permissions.member_role_actions([declaring("greedy", "ec2:Describe*")])
 
 
 def test_only_the_hub_scan_role_may_assume_it(member: dict[str, Any], settings: Settings) -> None:
