@@ -82,6 +82,40 @@ def test_max_rule(values: list[float | None], problems: tuple[str, ...], verdict
     assert daily.max_rule(by_day, 2, problems)[0] is verdict
 
 
+def test_max_days_takes_the_per_day_maximum_of_the_known_values() -> None:
+    d1, d2, d3 = daily.window_days(NOW, 3)
+    a = {d1: 1.0, d2: None, d3: 0.0}
+    b = {d1: 0.0, d2: 4.0, d3: None}
+    assert daily.max_days(a, b) == {d1: 1.0, d2: 4.0, d3: 0.0}
+    assert daily.max_days(a, {d1: None, d2: None, d3: None}) == a
+
+
+@pytest.mark.parametrize(
+    ("parts", "problems", "verdict", "peak"),
+    [
+        ([[0.0, 1.0, 0.0], [2.0, 0.0, 0.0]], (), Verdict.FLAGGED, 2.0),
+        ([[0.0, 0.0, 0.0], [0.0, 3.0, None]], (), Verdict.OK, 3.0),  # one busy node beats its own gap
+        ([[0.0, 0.0, 0.0], [1.0, 1.0, None]], (), Verdict.INSUFFICIENT_DATA, 1.0),  # a gap on one node
+        ([[0.0, 0.0, 0.0], [None, None, None]], (), Verdict.INSUFFICIENT_DATA, 0.0),  # a silent node
+        ([[None, None, None], [None, 9.0, None]], (), Verdict.OK, 9.0),
+        ([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]], ("x: Forbidden",), Verdict.INSUFFICIENT_DATA, 0.0),
+        ([], (), Verdict.INSUFFICIENT_DATA, None),
+    ],
+)
+def test_max_rule_across_series(
+    parts: list[list[float | None]], problems: tuple[str, ...], verdict: Verdict, peak: float | None
+) -> None:
+    days = daily.window_days(NOW, 3)
+    by_day = [dict(zip(days, values, strict=True)) for values in parts]
+    assert daily.max_rule_across(by_day, 2, problems) == (verdict, peak)
+
+
+def test_data_problems_can_name_each_series() -> None:
+    node = daily.daily_query("AWS/ElastiCache", "CurrConnections", {"CacheNodeId": "0002"}, "Maximum", 3)
+    problems = daily.data_problems({}, node, name=lambda q: f"{q.metric_name} ({dict(q.dimensions)['CacheNodeId']})")
+    assert problems == ["CurrConnections (0002): not fetched"]
+
+
 @pytest.mark.parametrize(
     ("values", "problems", "verdict", "total"),
     [

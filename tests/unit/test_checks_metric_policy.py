@@ -102,3 +102,15 @@ def test_activity_in_an_incomplete_series_still_proves_use(check_id: str) -> Non
 def test_every_metric_check_is_covered() -> None:
     overriding = {cls.id for cls in all_checks() if cls.metric_queries is not Check.metric_queries}
     assert overriding == set(MISSING_MEANS)
+
+
+def test_an_incomplete_node_series_never_flags_a_multi_node_cluster() -> None:
+    check = get_check("elasticache-cluster-idle")()
+    attributes = {"node_type": "cache.t3.micro", "nodes": 2, "cache_node_ids": ["0001", "0002"]}
+    resource = Resource("AWS::ElastiCache::CacheCluster", "c-1", "arn:aws:test", "available", attributes=attributes)
+    first, second = check.metric_queries(resource)
+    days = [window_end(NOW) - timedelta(days=n) for n in range(1, 15)]
+    quiet = MetricSeries(first, tuple(sorted(days)), (0.0,) * 14)
+    evaluation = check.evaluate(resource, {first: quiet, second: MetricSeries(second, status="Forbidden")}, _Ctx())
+    assert evaluation.verdict is Verdict.INSUFFICIENT_DATA
+    assert "CurrConnections (CacheNodeId 0002): Forbidden" in evaluation.reason

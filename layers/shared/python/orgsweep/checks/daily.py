@@ -12,6 +12,10 @@ Missing data, as DESIGN §4's last column says:
 - `insufficient_data`: data can prove activity but never idleness. A rule that is already
   broken by the days that do have data gives OK; otherwise a missing day (or, for
   ec2-instance-idle, fewer than `min_days` complete days) gives INSUFFICIENT_DATA.
+- A resource measured as several series (elasticache-cluster-idle: one per cache node) is
+  judged on their per-day maximum (`max_days`, `max_rule_across`): any series can prove
+  activity, and a day missing from any series is missing data, since the silent node may be
+  the busy one.
 
 Under both policies a series CloudWatch did not return completely (StatusCode other than
 Complete: PartialData, Forbidden, InternalError…) or that the cell did not fetch at all is
@@ -21,7 +25,7 @@ into INSUFFICIENT_DATA (an AccessDenied on metrics must not flag a whole fleet a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -81,26 +85,40 @@ def day_values(metrics: Mapping[MetricQuery, MetricSeries], query: MetricQuery, 
     return values
 
 
-def data_problems(metrics: Mapping[MetricQuery, MetricSeries], *queries: MetricQuery) -> list[str]:
-    """One line per query whose series is incomplete or absent, e.g. "CPUUtilization: Forbidden"."""
+def data_problems(
+    metrics: Mapping[MetricQuery, MetricSeries],
+    *queries: MetricQuery,
+    name: Callable[[MetricQuery], str] | None = None,
+) -> list[str]:
+    """One line per query whose series is incomplete or absent, e.g. "CPUUtilization: Forbidden".
+
+    `name` says how a line names its query (default: the metric name), e.g. with the node
+    of a per-node series.
+    """
     problems: list[str] = []
     for query in queries:
+        label = name(query) if name else query.metric_name
         series = metrics.get(query)
         if series is None:
-            problems.append(f"{query.metric_name}: not fetched")
+            problems.append(f"{label}: not fetched")
         elif not series.is_complete:
             detail = f" ({'; '.join(series.messages)})" if series.messages else ""
-            problems.append(f"{query.metric_name}: {series.status}{detail}")
+            problems.append(f"{label}: {series.status}{detail}")
     return problems
 
 
-def insufficient_reason(what: str, *, missing: int, lookback_days: int, metric: str, problems: Sequence[str]) -> str:
-    """The one-sentence reason of an INSUFFICIENT_DATA verdict."""
+def insufficient_reason(
+    what: str, *, missing: int, lookback_days: int, metric: str, problems: Sequence[str], where: str = ""
+) -> str:
+    """The one-sentence reason of an INSUFFICIENT_DATA verdict.
+
+    `where` names the series the gaps are in when a resource has several, e.g. "CacheNodeId 0002".
+    """
     if problems:
         return f"{what} has incomplete CloudWatch data ({'; '.join(problems)}), so its idleness cannot be confirmed."
     return (
-        f"{what} has no {metric} data for {missing} of the last {lookback_days} days, "
-        "so its idleness cannot be confirmed."
+        f"{what} has no {metric} data{f' from {where}' if where else ''} for {missing} of the last "
+        f"{lookback_days} days, so its idleness cannot be confirmed."
     )
 
 
@@ -115,6 +133,16 @@ def add_days(*parts: DayValues) -> DayValues:
     for day in days:
         known = [p[day] for p in parts if p.get(day) is not None]
         out[day] = sum(v for v in known if v is not None) if known else None
+    return out
+
+
+def max_days(*parts: DayValues) -> DayValues:
+    """Per-day maximum of several series of one resource (e.g. one per cache node); None on a
+    day where every part is None. `complete_days` tells which days had every part."""
+    out: DayValues = {}
+    for day in parts[0]:
+        known = [v for p in parts if (v := p.get(day)) is not None]
+        out[day] = max(known) if known else None
     return out
 
 
@@ -141,11 +169,24 @@ def max_rule(values: DayValues, limit: float, problems: Sequence[str] = ()) -> t
 
     Returns the verdict and the maximum over the days that have data.
     """
-    known = [v for v in values.values() if v is not None]
+    return max_rule_across((values,), limit, problems)
+
+
+def max_rule_across(
+    parts: Sequence[DayValues], limit: float, problems: Sequence[str] = ()
+) -> tuple[Verdict, float | None]:
+    """`max_rule` over several series of one resource (e.g. one per cache node).
+
+    Activity beats missing data: any known value of any part over `limit` gives OK. Otherwise
+    a day missing from any part (or a data problem, or no part at all) gives
+    INSUFFICIENT_DATA: a node without data may be the busy one.
+    Returns the verdict and the maximum over every known value.
+    """
+    known = [v for values in parts for v in values.values() if v is not None]
     peak = max(known) if known else None
     if peak is not None and peak > limit:
         return Verdict.OK, peak
-    if problems or missing_days(values):
+    if problems or not parts or any(missing_days(values) for values in parts):
         return Verdict.INSUFFICIENT_DATA, peak
     return Verdict.FLAGGED, peak
 
@@ -169,7 +210,9 @@ __all__ = [
     "insufficient_reason",
     "iso_values",
     "lookback_param",
+    "max_days",
     "max_rule",
+    "max_rule_across",
     "missing_days",
     "total_rule_zero",
     "window_days",

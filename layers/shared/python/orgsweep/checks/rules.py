@@ -6,44 +6,126 @@
   (nat-gateway-idle, lambda-function-unused, vpc-endpoint-idle).
 An incomplete or unfetched series never proves idleness (see `daily`).
 
+A resource may be measured as several series of the one metric (elasticache-cluster-idle:
+CloudWatch publishes CurrConnections per cache node only). The rules then judge the per-day
+maximum (max rule) or sum (total rule) of the series, and a day missing from any series is
+missing data (`daily.max_rule_across`).
+
 A check of that shape derives from `MaxOverWindowCheck` or `TotalOverWindowCheck`, declares
-its metric, and writes only `discover`, `metric_dimensions`, `subject` and `cost`.
+its metric, and writes only `discover`, `metric_dimensions` (or `metric_dimension_sets` with
+`series_dimension` for several series), `subject` and `cost`.
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
 from orgsweep.checks import daily
 from orgsweep.checks.base import Check
+from orgsweep.checks.exceptions import CheckError
 from orgsweep.checks.pricing import CostEstimate
 from orgsweep.checks.support import evidence, fmt_number
 from orgsweep.checks.types import CheckContext, Evaluation, Resource
 from orgsweep.metrics.types import MetricQuery, MetricSeries
 from orgsweep.types import Verdict
 
+#: How many series a reason names before "and N more".
+_NAMED_SERIES = 3
 
-def _window_evidence(
-    params: Any, query: MetricQuery, values: daily.DayValues, cost: CostEstimate, **observed: Any
-) -> dict[str, Any]:
-    return evidence(
-        params,
-        metric=f"{query.namespace} {query.metric_name}",
-        statistic=query.statistic,
-        period=query.period,
-        lookback_days=query.lookback_days,
-        values=daily.iso_values(values),
-        cost=cost,
-        **observed,
-    )
+
+@dataclass(frozen=True)
+class _Window:
+    """The daily values of a resource's series (one or several queries of one metric)."""
+
+    queries: tuple[MetricQuery, ...]
+    parts: tuple[daily.DayValues, ...]
+    problems: list[str]
+    labels: tuple[str, ...]  # one per query; empty strings when the check has one series
+    series_dimension: str | None
+
+    @classmethod
+    def read(
+        cls,
+        queries: Sequence[MetricQuery],
+        metrics: Mapping[MetricQuery, MetricSeries],
+        now: datetime,
+        series_dimension: str | None,
+    ) -> _Window:
+        if not queries:
+            raise CheckError("a window rule needs at least one metric query per resource")
+        labels = tuple(dict(q.dimensions).get(series_dimension, "?") if series_dimension else "" for q in queries)
+        names = dict(zip(queries, labels, strict=True))
+
+        def name(query: MetricQuery) -> str:
+            return f"{query.metric_name} ({series_dimension} {names[query]})" if series_dimension else query.metric_name
+
+        return cls(
+            queries=tuple(queries),
+            parts=tuple(daily.day_values(metrics, q, now) for q in queries),
+            problems=daily.data_problems(metrics, *queries, name=name),
+            labels=labels,
+            series_dimension=series_dimension,
+        )
+
+    @property
+    def query(self) -> MetricQuery:
+        """The first query: metric, statistic, period and lookback are the same for all."""
+        return self.queries[0]
+
+    @property
+    def days_without_data(self) -> int:
+        """Days on which some series has no datapoint."""
+        return len(self.parts[0]) - len(daily.complete_days(*self.parts))
+
+    def gaps(self) -> str:
+        """The series with missing days, e.g. "CacheNodeId 0002" ("" for a single-series check)."""
+        if not self.series_dimension:
+            return ""
+        gappy = [label for label, part in zip(self.labels, self.parts, strict=True) if daily.missing_days(part)]
+        if not gappy:
+            return ""
+        named = ", ".join(gappy[:_NAMED_SERIES])
+        more = f" and {len(gappy) - _NAMED_SERIES} more" if len(gappy) > _NAMED_SERIES else ""
+        return f"{self.series_dimension} {named}{more}"
+
+    def per_series(self, summary: Callable[[daily.DayValues], dict[str, Any]]) -> dict[str, Any]:
+        """`observed` keys naming each series (only for checks that declare a series dimension)."""
+        if not self.series_dimension:
+            return {}
+        return {
+            "series_dimension": self.series_dimension,
+            "per_series": {
+                label: {**summary(part), "days_without_data": len(daily.missing_days(part))}
+                for label, part in zip(self.labels, self.parts, strict=True)
+            },
+        }
+
+    def evidence(self, params: Any, values: daily.DayValues, cost: CostEstimate, **observed: Any) -> dict[str, Any]:
+        query = self.query
+        return evidence(
+            params,
+            metric=f"{query.namespace} {query.metric_name}",
+            statistic=query.statistic,
+            period=query.period,
+            lookback_days=query.lookback_days,
+            values=daily.iso_values(values),
+            cost=cost,
+            **observed,
+        )
+
+
+def _peak(values: daily.DayValues) -> float | None:
+    known = [v for v in values.values() if v is not None]
+    return max(known) if known else None
 
 
 def max_over_window(
     params: Any,
-    query: MetricQuery,
+    queries: Sequence[MetricQuery],
     metrics: Mapping[MetricQuery, MetricSeries],
     now: datetime,
     *,
@@ -51,22 +133,40 @@ def max_over_window(
     what: str,
     noun: str,
     cost: CostEstimate,
+    series_dimension: str | None = None,
 ) -> Evaluation:
-    values = daily.day_values(metrics, query, now)
-    problems = daily.data_problems(metrics, query)
-    verdict, peak = daily.max_rule(values, limit, problems)
-    missing = daily.missing_days(values)
-    facts = _window_evidence(
-        params, query, values, cost, maximum=peak, days_without_data=len(missing), metric_problems=problems
+    """The max rule over one series, or over the per-day maximum of several (`series_dimension`
+    names them in evidence and reasons). Evidence `values` are the per-day maxima."""
+    window = _Window.read(queries, metrics, now, series_dimension)
+    values = daily.max_days(*window.parts)
+    verdict, peak = daily.max_rule_across(window.parts, limit, window.problems)
+    facts = window.evidence(
+        params,
+        values,
+        cost,
+        maximum=peak,
+        days_without_data=window.days_without_data,
+        metric_problems=window.problems,
+        **window.per_series(lambda part: {"maximum": _peak(part)}),
     )
+    query = window.query
     days = query.lookback_days
     if verdict is Verdict.INSUFFICIENT_DATA:
         reason = daily.insufficient_reason(
-            what, missing=len(missing), lookback_days=days, metric=query.metric_name, problems=problems
+            what,
+            missing=window.days_without_data,
+            lookback_days=days,
+            metric=query.metric_name,
+            problems=window.problems,
+            where=window.gaps(),
         )
     else:
+        busiest = ""
+        if series_dimension and len(window.parts) > 1 and peak is not None:
+            label = next(lb for lb, part in zip(window.labels, window.parts, strict=True) if _peak(part) == peak)
+            busiest = f" (busiest: {series_dimension} {label})"
         reason = (
-            f"{what} had at most {fmt_number(peak or 0.0)} {noun} at any time in the last {days} days; "
+            f"{what} had at most {fmt_number(peak or 0.0)} {noun} at any time in the last {days} days{busiest}; "
             f"the idle threshold is {fmt_number(limit)} or fewer."
         )
     return Evaluation(verdict, reason, facts, cost.monthly_usd)
@@ -74,7 +174,7 @@ def max_over_window(
 
 def total_over_window(
     params: Any,
-    query: MetricQuery,
+    queries: Sequence[MetricQuery],
     metrics: Mapping[MetricQuery, MetricSeries],
     now: datetime,
     *,
@@ -83,23 +183,28 @@ def total_over_window(
     verb: str,
     fmt: Callable[[float], str] = fmt_number,
     cost: CostEstimate,
+    series_dimension: str | None = None,
 ) -> Evaluation:
-    """`verb` reads "<what> <verb> <total> in the last N days", e.g. "was invoked … times"."""
-    values = daily.day_values(metrics, query, now)
-    problems = daily.data_problems(metrics, query)
-    verdict, total = daily.total_rule_zero(values, limit, problems)
-    facts = _window_evidence(
+    """`verb` reads "<what> <verb> <total> in the last N days", e.g. "was invoked … times".
+
+    Several series add up per day (`daily.add_days`); evidence `values` are the per-day sums.
+    """
+    window = _Window.read(queries, metrics, now, series_dimension)
+    values = daily.add_days(*window.parts)
+    verdict, total = daily.total_rule_zero(values, limit, window.problems)
+    facts = window.evidence(
         params,
-        query,
         values,
         cost,
         total=total,
-        days_without_data=len(daily.missing_days(values)),
-        metric_problems=problems,
+        days_without_data=window.days_without_data,
+        metric_problems=window.problems,
+        **window.per_series(lambda part: {"total": sum(daily.zero_filled(part).values())}),
     )
+    query = window.query
     if verdict is Verdict.INSUFFICIENT_DATA:
         reason = daily.insufficient_reason(
-            what, missing=0, lookback_days=query.lookback_days, metric=query.metric_name, problems=problems
+            what, missing=0, lookback_days=query.lookback_days, metric=query.metric_name, problems=window.problems
         )
     else:
         reason = (
@@ -114,16 +219,25 @@ class WindowMetricCheck(Check):
 
     Subclasses declare the metric (`namespace`, `metric_name`, `statistic`) and which param
     holds the idle threshold (`limit_param`); their Params must have `lookback_days`.
+    A resource has one series (`metric_dimensions`) or several (`metric_dimension_sets`, e.g.
+    one per cache node, told apart by `series_dimension`), which the rule combines per day.
     """
 
     namespace: ClassVar[str]
     metric_name: ClassVar[str]
     statistic: ClassVar[str]
     limit_param: ClassVar[str]
+    #: The dimension that tells a resource's series apart when it has several (e.g. "CacheNodeId");
+    #: it names each series in the evidence (`observed.per_series`) and in reasons.
+    series_dimension: ClassVar[str | None] = None
 
-    @abstractmethod
     def metric_dimensions(self, resource: Resource) -> Mapping[str, str]:
-        """The CloudWatch dimensions of `resource`'s series."""
+        """The CloudWatch dimensions of `resource`'s one series (or override `metric_dimension_sets`)."""
+        raise NotImplementedError(f"{type(self).__name__} defines neither metric_dimensions nor metric_dimension_sets")
+
+    def metric_dimension_sets(self, resource: Resource) -> Sequence[Mapping[str, str]]:
+        """The dimensions of each of `resource`'s series, at least one; by default the one of `metric_dimensions`."""
+        return (self.metric_dimensions(resource),)
 
     @abstractmethod
     def subject(self, resource: Resource) -> str:
@@ -138,14 +252,12 @@ class WindowMetricCheck(Check):
         value: float = getattr(self.params, self.limit_param)
         return value
 
-    def metric_query(self, resource: Resource) -> MetricQuery:
-        lookback: int = self.params.lookback_days
-        return daily.daily_query(
-            self.namespace, self.metric_name, self.metric_dimensions(resource), self.statistic, lookback
-        )
-
     def metric_queries(self, resource: Resource) -> Sequence[MetricQuery]:
-        return (self.metric_query(resource),)
+        lookback: int = self.params.lookback_days
+        return tuple(
+            daily.daily_query(self.namespace, self.metric_name, dimensions, self.statistic, lookback)
+            for dimensions in self.metric_dimension_sets(resource)
+        )
 
 
 class MaxOverWindowCheck(WindowMetricCheck):
@@ -159,13 +271,14 @@ class MaxOverWindowCheck(WindowMetricCheck):
     ) -> Evaluation:
         return max_over_window(
             self.params,
-            self.metric_query(resource),
+            self.metric_queries(resource),
             metrics,
             ctx.now,
             limit=self.limit,
             what=self.subject(resource),
             noun=self.noun,
             cost=self.cost(resource),
+            series_dimension=self.series_dimension,
         )
 
 
@@ -184,7 +297,7 @@ class TotalOverWindowCheck(WindowMetricCheck):
     ) -> Evaluation:
         return total_over_window(
             self.params,
-            self.metric_query(resource),
+            self.metric_queries(resource),
             metrics,
             ctx.now,
             limit=self.limit,
@@ -192,6 +305,7 @@ class TotalOverWindowCheck(WindowMetricCheck):
             verb=self.verb,
             fmt=self.format_amount,
             cost=self.cost(resource),
+            series_dimension=self.series_dimension,
         )
 
 

@@ -54,11 +54,11 @@ def seed_caches(cell: SeedCell) -> None:
             Tags=cell.tags(cluster_id),
         )["CacheCluster"]
         if connections is not None:
-            # Per node (CacheClusterId + CacheNodeId, as the ElastiCache guide documents) and per
-            # cluster (CacheClusterId alone, what the check queries): a one-node cluster reads the same.
-            for dims in ({"CacheClusterId": cluster_id, "CacheNodeId": "0001"}, {"CacheClusterId": cluster_id}):
-                cell.history.add("AWS/ElastiCache", "CurrConnections", dims, low=connections[0],
-                                 high=connections[1], days=cell.history_days, unit="Count", integer=True)
+            # Per node only, as CloudWatch publishes it ({CacheClusterId, CacheNodeId}); a one-node
+            # cluster's node is 0001 (moto lists no CacheNodes, and the check numbers them the same way).
+            node = {"CacheClusterId": cluster_id, "CacheNodeId": "0001"}
+            cell.history.add("AWS/ElastiCache", "CurrConnections", node, low=connections[0], high=connections[1],
+                             days=cell.history_days, unit="Count", integer=True)
         cell.expect("elasticache-cluster-idle", cluster_id, verdict, scenario, cluster.get("ARN", ""))
 
 
