@@ -92,3 +92,19 @@ def test_trust_policy_conditions() -> None:
         "ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/orgsweep-scan"},
         "StringEquals": {"sts:ExternalId": "e-1", "aws:PrincipalOrgID": "o-abc"},
     }
+
+
+def test_the_explore_line_names_a_command_that_works_when_pasted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orgsweep.cli.render import command_name
+
+    script = tmp_path / "bin" / "orgsweep"
+    script.parent.mkdir()
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert command_name(".venv/bin/orgsweep") == ".venv/bin/orgsweep"
+    assert command_name("/usr/lib/python3/runpy.py") == "orgsweep"
+    monkeypatch.setenv("PATH", str(script.parent))
+    assert command_name(str(script)) == "orgsweep"

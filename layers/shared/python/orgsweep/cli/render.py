@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -85,9 +88,22 @@ def print_summary(console: Console, summary: Mapping[str, Any], *, location: str
         detail = ", ".join(f"{n} {status}" for status, n in sorted(not_ok.items()))
         console.print(f"[yellow]Some cells are not ok ({detail}): see the coverage table.[/yellow]")
     console.print(f"Results: {location}")
+    command = command_name()
     console.print(
-        f"Explore: [bold]orgsweep query top_idle_by_cost {query_args}[/bold]  (or `orgsweep query {query_args}`)"
+        f"Explore: [bold]{command} query top_idle_by_cost {query_args}[/bold]  (or `{command} query {query_args}`)"
     )
 
 
-__all__ = ["TOP_ROWS", "money", "print_summary", "totals_line"]
+def command_name(argv0: str | None = None) -> str:
+    """How to run this CLI again: `orgsweep` when that is on PATH, else the path it was started by
+    (e.g. `.venv/bin/orgsweep` from `make demo`), so the printed line works when pasted."""
+    started_by = argv0 if argv0 is not None else sys.argv[0]
+    on_path = shutil.which("orgsweep")
+    if not started_by.endswith("orgsweep"):
+        return "orgsweep"
+    if on_path and Path(on_path).resolve() == Path(started_by).resolve():
+        return "orgsweep"
+    return started_by
+
+
+__all__ = ["TOP_ROWS", "command_name", "money", "print_summary", "totals_line"]
