@@ -62,5 +62,7 @@ def main() -> None:
     app.synth()
 
 
+__all__ = ["build_app", "cdk_json_context", "main"]
+
 if __name__ == "__main__":
     main()

@@ -17,4 +17,12 @@ class SettingsError(InfraError, ValueError):
         self.problem = problem
 
 
-__all__ = ["InfraError", "SettingsError"]
+class NagSuppressionError(InfraError, ValueError):
+    """A cdk-nag acknowledgement without a real reason."""
+
+
+class NoCfnResourceError(InfraError, TypeError):
+    """A construct that has no CloudFormation resource where one was needed."""
+
+
+__all__ = ["InfraError", "NagSuppressionError", "NoCfnResourceError", "SettingsError"]

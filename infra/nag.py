@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from aws_cdk import Acknowledgment, CfnResource, Stack, Validations
 from constructs import IConstruct
 
+from infra.exceptions import NagSuppressionError, NoCfnResourceError
+
 MIN_REASON_LENGTH = 20
 
 
@@ -23,7 +25,7 @@ def suppress(construct: IConstruct, rule: str, reason: str, *, findings: Iterabl
     rule-wide acknowledgement for multi-finding rules).
     """
     if len(reason) < MIN_REASON_LENGTH:
-        raise ValueError(f"acknowledging {rule} needs a real reason, got {reason!r}")
+        raise NagSuppressionError(f"acknowledging {rule} needs a real reason, got {reason!r}")
     ids = [f"{rule}[{finding}]" for finding in findings] or [rule]
     Validations.of(construct).acknowledge(*(Acknowledgment(id=rule_id, reason=reason) for rule_id in ids))
 
@@ -32,7 +34,7 @@ def logical_id(construct: IConstruct) -> str:
     """The CloudFormation logical id of an L2 construct's main resource (or of an L1 resource)."""
     resource = construct if isinstance(construct, CfnResource) else construct.node.default_child
     if not isinstance(resource, CfnResource):
-        raise TypeError(f"{construct.node.path} has no CloudFormation resource")
+        raise NoCfnResourceError(f"{construct.node.path} has no CloudFormation resource")
     return Stack.of(resource).get_logical_id(resource)
 
 

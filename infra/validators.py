@@ -13,16 +13,14 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from infra.exceptions import SettingsError
+from orgsweep.pipeline.validation import ACCOUNT_ID_RE, EXTERNAL_ID_RE, OU_ID_RE, REGION_RE, ROLE_NAME_RE
 
 Reader = Callable[[str, Any], Any]
 
-ACCOUNT_ID_RE = re.compile(r"\d{12}", re.ASCII)
-OU_ID_RE = re.compile(r"ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}", re.ASCII)
+# Account, OU, region, role name and external id formats are the library's (one definition for
+# deploy-time settings and run-time input).
 ROOT_OR_OU_ID_RE = re.compile(r"(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})", re.ASCII)
 ORGANIZATION_ID_RE = re.compile(r"o-[a-z0-9]{10,32}", re.ASCII)
-REGION_RE = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d", re.ASCII)
-ROLE_NAME_RE = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
-EXTERNAL_ID_RE = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+", re.ASCII)
 GLUE_NAME_RE = re.compile(r"[a-z0-9_]{1,255}", re.ASCII)
 WORKGROUP_RE = re.compile(r"[a-zA-Z0-9._-]{1,128}", re.ASCII)

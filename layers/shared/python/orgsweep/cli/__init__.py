@@ -4,6 +4,17 @@ Entry point: `orgsweep.cli.app:main`. Exit codes: 0 success (every cell ok), 1 f
 2 invalid input (nothing written), 3 the run finished but some cells are not `ok`.
 """
 
-from orgsweep.cli.errors import EXIT_CELLS_NOT_OK, EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, CliError
+from orgsweep.cli.exceptions import EXIT_CELLS_NOT_OK, EXIT_FAILURE, EXIT_INVALID_INPUT, EXIT_OK, CliError
+from orgsweep.cli.types import Destination, Engine, ExecutionProgress, InputOptions
 
-__all__ = ["EXIT_CELLS_NOT_OK", "EXIT_FAILURE", "EXIT_INVALID_INPUT", "EXIT_OK", "CliError"]
+__all__ = [
+    "EXIT_CELLS_NOT_OK",
+    "EXIT_FAILURE",
+    "EXIT_INVALID_INPUT",
+    "EXIT_OK",
+    "CliError",
+    "Destination",
+    "Engine",
+    "ExecutionProgress",
+    "InputOptions",
+]

@@ -15,7 +15,8 @@ import typer
 # typer 0.29 vendors click: its usage errors are typer._click's, not the click package's.
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
-from orgsweep.cli.errors import EXIT_FAILURE, EXIT_INVALID_INPUT, CliError, report
+from orgsweep.cli.errors import report
+from orgsweep.cli.exceptions import EXIT_FAILURE, EXIT_INVALID_INPUT, CliError
 
 HELP = """Find idle and unused AWS resources across every account and region of an AWS Organization.
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from orgsweep.cli.errors import invalid
+from orgsweep.cli.types import Destination
 
 _OUTPUT = "Output"
 DEFAULT_OUT = Path("orgsweep-out")
@@ -30,16 +30,6 @@ PrefixOpt = Annotated[
 AwsProfileOpt = Annotated[
     str | None, typer.Option("--aws-profile", metavar="P", help="AWS profile to use (default: the usual chain).")
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Destination:
-    """A results store and how to point `orgsweep query` at it."""
-
-    storage: Any
-    description: str
-    query_args: str  # e.g. "--out orgsweep-out" or "--bucket b --prefix p"
-    local_root: Path | None = None
 
 
 def destination(out: Path | None, bucket: str | None, prefix: str = "", *, session: Any = None) -> Destination:

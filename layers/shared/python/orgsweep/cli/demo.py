@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from enum import StrEnum
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,26 +11,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from orgsweep.cli.context import OutOpt, destination
-from orgsweep.cli.errors import EXIT_FAILURE, CliError, report, reported_errors
+from orgsweep.cli.errors import report, reported_errors
+from orgsweep.cli.exceptions import EXIT_FAILURE, CliError
+from orgsweep.cli.types import Engine
 
 
-class Engine(StrEnum):
-    LOCAL = "local"
-    STEPFUNCTIONS = "stepfunctions"
-
-
-@contextmanager
-def endpoint_env(url: str) -> Iterator[None]:
+def endpoint_env(url: str) -> AbstractContextManager[None]:
     """Point every boto3 client of this process at `url` (the demo's moto) for the block only."""
-    previous = os.environ.get("AWS_ENDPOINT_URL")
-    os.environ["AWS_ENDPOINT_URL"] = url
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("AWS_ENDPOINT_URL", None)
-        else:
-            os.environ["AWS_ENDPOINT_URL"] = previous
+    from orgsweep.demo.environment import scoped_environ
+
+    return scoped_environ({"AWS_ENDPOINT_URL": url})
 
 
 def _regions(values: list[str] | None) -> tuple[str, ...]:

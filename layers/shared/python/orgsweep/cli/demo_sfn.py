@@ -9,32 +9,22 @@ summary, `orgsweep query` and the ground-truth score work exactly as for the loc
 from __future__ import annotations
 
 import json
-import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-from orgsweep.cli.errors import EXIT_CELLS_NOT_OK, EXIT_OK, CliError
+from orgsweep.cli.exceptions import EXIT_CELLS_NOT_OK, EXIT_OK, CliError
 from orgsweep.cli.render import print_summary
 from orgsweep.cli.start import BUCKET_OUTPUT, STATE_MACHINE_OUTPUT, follow_execution
+from orgsweep.demo.environment import scoped_environ
 
 
-@contextmanager
-def moto_port(port: int) -> Iterator[None]:
+def moto_port(port: int) -> AbstractContextManager[None]:
     """moto's Step Functions interpreter calls Lambda at localhost:$MOTO_PORT: our server's port."""
-    previous = os.environ.get("MOTO_PORT")
-    os.environ["MOTO_PORT"] = str(port)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("MOTO_PORT", None)
-        else:
-            os.environ["MOTO_PORT"] = previous
+    return scoped_environ({"MOTO_PORT": str(port)})
 
 
 def copy_bucket(session: Any, endpoint_url: str, bucket: str, storage: Any) -> int:

@@ -1,4 +1,4 @@
-"""Exit codes, and turning any error into one line `error: <problem>` with its documented code."""
+"""Turning any error into one line `error: <problem>` with its documented exit code."""
 
 from __future__ import annotations
 
@@ -7,21 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
+from orgsweep.cli.exceptions import EXIT_FAILURE, EXIT_INVALID_INPUT, CliError
 from orgsweep.exceptions import OrgSweepError
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_INVALID_INPUT = 2
-EXIT_CELLS_NOT_OK = 3
-
-
-class CliError(OrgSweepError):
-    """A problem to report as one line, with the exit code it deserves."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_FAILURE) -> None:
-        super().__init__(message)
-        self.message = message
-        self.exit_code = exit_code
 
 
 def invalid(message: str) -> CliError:
@@ -92,11 +79,6 @@ def fail(message: str, exit_code: int = EXIT_FAILURE) -> NoReturn:
 
 
 __all__ = [
-    "EXIT_CELLS_NOT_OK",
-    "EXIT_FAILURE",
-    "EXIT_INVALID_INPUT",
-    "EXIT_OK",
-    "CliError",
     "classify",
     "fail",
     "invalid",

@@ -8,13 +8,13 @@ uses, before anything is written.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from orgsweep.cli.errors import invalid
+from orgsweep.cli.types import InputOptions, Strings
 
 _INPUT = "Execution input"
 
@@ -23,7 +23,6 @@ def _opt(flag: str, metavar: str, text: str) -> Any:
     return typer.Option(flag, metavar=metavar, help=text, rich_help_panel=_INPUT)
 
 
-Strings = list[str] | None
 AccountOpt = Annotated[Strings, _opt("--account", "ACCOUNT_ID", "Scan only this account (repeatable).")]
 ExcludeAccountOpt = Annotated[Strings, _opt("--exclude-account", "ACCOUNT_ID", "Skip this account (repeatable).")]
 OuOpt = Annotated[Strings, _opt("--ou", "OU_ID", "Scan only accounts under this OU, at any depth (repeatable).")]
@@ -50,23 +49,6 @@ RunIdOpt = Annotated[
 InputFileOpt = Annotated[
     Path | None, _opt("--input", "FILE.json", "Execution input JSON file; the options above override its fields.")
 ]
-
-
-@dataclass(slots=True)
-class InputOptions:
-    accounts: list[str] = field(default_factory=list)
-    exclude_accounts: list[str] = field(default_factory=list)
-    ous: list[str] = field(default_factory=list)
-    regions: list[str] = field(default_factory=list)
-    exclude_regions: list[str] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)
-    exclude_checks: list[str] = field(default_factory=list)
-    params: list[str] = field(default_factory=list)
-    preset: str | None = None
-    role_name: str | None = None
-    external_id: str | None = None
-    run_id: str | None = None
-    input_file: Path | None = None
 
 
 def parse_param(text: str) -> tuple[str, str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 
 from orgsweep.cli.context import Destination
-from orgsweep.cli.errors import EXIT_CELLS_NOT_OK, EXIT_OK
+from orgsweep.cli.exceptions import EXIT_CELLS_NOT_OK, EXIT_OK
 from orgsweep.cli.progress import CellProgress, graceful_interrupt
 from orgsweep.cli.render import print_summary
 from orgsweep.engine import EngineResult, LocalEngine

@@ -43,11 +43,10 @@ def scan(  # noqa: PLR0917 (typer maps parameters to options)
 
     console = Console()
     with reported_errors():
-        options = opt.InputOptions(
-            accounts=account or [], exclude_accounts=exclude_account or [], ous=ou or [], regions=region or [],
-            exclude_regions=exclude_region or [], checks=check or [], exclude_checks=exclude_check or [],
-            params=param or [], preset=preset, role_name=role_name, external_id=external_id, run_id=run_id,
-            input_file=input_file,
+        options = opt.InputOptions.from_cli(
+            account=account, exclude_account=exclude_account, ou=ou, region=region, exclude_region=exclude_region,
+            check=check, exclude_check=exclude_check, param=param, preset=preset, role_name=role_name,
+            external_id=external_id, run_id=run_id, input_file=input_file,
         )
         _, execution_input = opt.validated_input(options)
         session = aws_session(aws_profile)

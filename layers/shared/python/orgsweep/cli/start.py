@@ -11,7 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from orgsweep.cli import inputs as opt
 from orgsweep.cli.context import AwsProfileOpt, BucketOpt, PrefixOpt, aws_session
-from orgsweep.cli.errors import EXIT_CELLS_NOT_OK, EXIT_OK, CliError, invalid, reported_errors
+from orgsweep.cli.errors import invalid, reported_errors
+from orgsweep.cli.exceptions import EXIT_CELLS_NOT_OK, EXIT_OK, CliError
 from orgsweep.cli.watch import ExecutionProgress, wait_for_execution
 
 STATE_MACHINE_OUTPUT = "StateMachineArn"
@@ -75,11 +76,10 @@ def start(  # noqa: PLR0917 (typer maps parameters to options)
 
     console = Console()
     with reported_errors():
-        options = opt.InputOptions(
-            accounts=account or [], exclude_accounts=exclude_account or [], ous=ou or [], regions=region or [],
-            exclude_regions=exclude_region or [], checks=check or [], exclude_checks=exclude_check or [],
-            params=param or [], preset=preset, role_name=role_name, external_id=external_id, run_id=run_id,
-            input_file=input_file,
+        options = opt.InputOptions.from_cli(
+            account=account, exclude_account=exclude_account, ou=ou, region=region, exclude_region=exclude_region,
+            check=check, exclude_check=exclude_check, param=param, preset=preset, role_name=role_name,
+            external_id=external_id, run_id=run_id, input_file=input_file,
         )
         document, execution_input = opt.validated_input(options)
         document["run_id"] = execution_input.run_id  # the execution's name; the plan step keeps it

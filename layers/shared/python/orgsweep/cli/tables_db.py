@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from orgsweep.cli.errors import CliError
+from orgsweep.cli.exceptions import CliError
 from orgsweep.tables.schemas import TABLES, TableSchema
 
 _DUCK_TYPES = {"string": "VARCHAR", "double": "DOUBLE", "bigint": "BIGINT", "timestamp": "TIMESTAMPTZ"}

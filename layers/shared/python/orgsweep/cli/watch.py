@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from orgsweep.cli.types import ExecutionProgress
 from orgsweep.clock import SYSTEM_CLOCK, Clock
 
 RUNNING = "RUNNING"
 PENDING_STATUSES = frozenset({RUNNING, "PENDING_REDRIVE"})
-
-
-@dataclass(frozen=True, slots=True)
-class ExecutionProgress:
-    status: str
-    items_total: int = 0
-    items_done: int = 0
-    item_counts: dict[str, int] = field(default_factory=dict)
 
 
 def map_item_counts(sfn: Any, execution_arn: str) -> dict[str, int]:

@@ -4,10 +4,11 @@ Importing this package needs only boto3 and the standard library; moto is import
 server starts or the fleet is aged.
 """
 
-from orgsweep.demo.exceptions import DemoError, DemoServerError, FleetSpecError, SeedError
+from orgsweep.demo.environment import scoped_environ
+from orgsweep.demo.exceptions import DemoError, DemoServerError, FleetSpecError, GroundTruthFormatError, SeedError
 from orgsweep.demo.fleet import MEMBER_ROLE_NAME, seed_fleet
 from orgsweep.demo.ground_truth import Comparison, Expectation, GroundTruth, Mismatch
-from orgsweep.demo.server import HUB_ACCOUNT_ID, DemoServer, demo_server
+from orgsweep.demo.server import HUB_ACCOUNT_ID, DemoServer
 from orgsweep.demo.types import DEFAULT_REGIONS, FleetSpec, SeededAccount, SeededFleet
 
 __all__ = [
@@ -22,10 +23,11 @@ __all__ = [
     "FleetSpec",
     "FleetSpecError",
     "GroundTruth",
+    "GroundTruthFormatError",
     "Mismatch",
     "SeedError",
     "SeededAccount",
     "SeededFleet",
-    "demo_server",
+    "scoped_environ",
     "seed_fleet",
 ]

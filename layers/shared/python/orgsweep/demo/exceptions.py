@@ -19,4 +19,8 @@ class FleetSpecError(DemoError, ValueError):
     """An invalid fleet shape (number of accounts, regions, seed)."""
 
 
-__all__ = ["DemoError", "DemoServerError", "FleetSpecError", "SeedError"]
+class GroundTruthFormatError(DemoError, ValueError):
+    """A document that is not an orgsweep ground-truth file."""
+
+
+__all__ = ["DemoError", "DemoServerError", "FleetSpecError", "GroundTruthFormatError", "SeedError"]

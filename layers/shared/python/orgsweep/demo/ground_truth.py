@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgsweep.demo.exceptions import GroundTruthFormatError
 from orgsweep.types import Verdict
 
 GROUND_TRUTH_FORMAT = "orgsweep.demo.ground-truth/1"
@@ -159,7 +160,7 @@ class GroundTruth:
     def from_json(cls, text: str) -> GroundTruth:
         document = json.loads(text)
         if document.get("format") != GROUND_TRUTH_FORMAT:
-            raise ValueError(f"not a {GROUND_TRUTH_FORMAT} document")
+            raise GroundTruthFormatError(f"not a {GROUND_TRUTH_FORMAT} document")
         return cls([Expectation.from_dict(item) for item in document["expectations"]])
 
 

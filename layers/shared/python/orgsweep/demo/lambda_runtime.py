@@ -6,6 +6,8 @@ function's handler from its code zip and calls it, with the function's environme
 Lambda-like context, and fake hub credentials; what the handler prints becomes the
 function's CloudWatch log stream, as in AWS. A raised exception becomes the Lambda error
 (`errorType` = the exception's class name), which Step Functions Retry/Catch match.
+The function's environment is set through orgsweep.demo.environment (the library's one
+place that touches os.environ), one function at a time.
 
 Layers: each layer zip is extracted and its `python/` appended to sys.path. The `orgsweep`
 library itself is already imported from this environment (same source as the shared
@@ -18,7 +20,6 @@ import hashlib
 import importlib.util
 import io
 import json
-import os
 import sys
 import tempfile
 import threading
@@ -26,13 +27,13 @@ import time
 import traceback
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from orgsweep.demo.environment import EnvironmentGate
 from orgsweep.demo.exceptions import DemoError
 from orgsweep.demo.server import DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY
 from orgsweep.demo.stdio import ThreadRoutedStream, routed_stdio
@@ -54,40 +55,6 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self.timeout_s - (time.monotonic() - self._started)) * 1000))
-
-
-class EnvironmentGate:
-    """os.environ is shared: invocations of one function run together, another function waits its turn."""
-
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self._key: str | None = None
-        self._active = 0
-        self._saved: dict[str, str | None] = {}
-
-    @contextmanager
-    def entered(self, key: str, environment: Mapping[str, str]) -> Iterator[None]:
-        with self._condition:
-            while self._active and self._key != key:
-                self._condition.wait()
-            if not self._active:
-                self._saved = {name: os.environ.get(name) for name in environment}
-                os.environ.update(environment)
-                self._key = key
-            self._active += 1
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._active -= 1
-                if not self._active:
-                    for name, value in self._saved.items():
-                        if value is None:
-                            os.environ.pop(name, None)
-                        else:
-                            os.environ[name] = value
-                    self._key = None
-                    self._condition.notify_all()
 
 
 class InProcessLambda:

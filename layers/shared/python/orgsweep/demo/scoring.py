@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -10,39 +12,33 @@ from orgsweep.demo.exceptions import DemoError
 _COLUMNS = "account_id, region, check_id, resource_id, resource_arn, verdict"
 
 
-def read_findings(root: Path, run_id: str) -> list[dict[str, Any]]:
-    """The findings rows of `run_id` under a local results folder (DuckDB over tables/findings)."""
+@contextmanager
+def _table_query(root: Path, table: str, run_id: str, sql: str) -> Iterator[Any]:
+    """The DuckDB relation of `sql` over the run's `table` files (bound as $files) under `root`."""
     import duckdb
 
-    files = sorted((root / "tables" / "findings").glob(f"dt=*/{run_id}.parquet"))
+    files = sorted((root / "tables" / table).glob(f"dt=*/{run_id}.parquet"))
     if not files:
-        raise DemoError(f"run {run_id} has no findings table under {root}")
+        raise DemoError(f"run {run_id} has no {table} table under {root}")
     connection = duckdb.connect(":memory:")
     try:
-        paths = [str(f) for f in files]
-        relation = connection.sql(f"SELECT {_COLUMNS} FROM read_parquet($files)", params={"files": paths})
-        rows: list[dict[str, Any]] = relation.to_arrow_table().to_pylist()
+        yield connection.sql(sql, params={"files": [str(f) for f in files]})
     finally:
         connection.close()
+
+
+def read_findings(root: Path, run_id: str) -> list[dict[str, Any]]:
+    """The findings rows of `run_id` under a local results folder (DuckDB over tables/findings)."""
+    with _table_query(root, "findings", run_id, f"SELECT {_COLUMNS} FROM read_parquet($files)") as relation:
+        rows: list[dict[str, Any]] = relation.to_arrow_table().to_pylist()
     return rows
 
 
 def scanned_cells(root: Path, run_id: str) -> set[tuple[str, str]]:
     """(account_id, region) of the cells of `run_id` whose checks all ran (no cell-level failure row)."""
-    import duckdb
-
-    files = sorted((root / "tables" / "coverage").glob(f"dt=*/{run_id}.parquet"))
-    if not files:
-        raise DemoError(f"run {run_id} has no coverage table under {root}")
-    connection = duckdb.connect(":memory:")
-    try:
-        relation = connection.sql(
-            "SELECT account_id, region FROM read_parquet($files) GROUP BY ALL HAVING bool_and(check_id <> '-')",
-            params={"files": [str(f) for f in files]},
-        )
+    sql = "SELECT account_id, region FROM read_parquet($files) GROUP BY ALL HAVING bool_and(check_id <> '-')"
+    with _table_query(root, "coverage", run_id, sql) as relation:
         rows = relation.fetchall()
-    finally:
-        connection.close()
     return {(str(account), str(region)) for account, region in rows}
 
 

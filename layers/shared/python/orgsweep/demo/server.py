@@ -13,8 +13,6 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from orgsweep.demo.exceptions import DemoServerError
@@ -137,15 +135,4 @@ class DemoServer:
         self.stop()
 
 
-@contextmanager
-def demo_server(
-    *, execute_state_machines: bool = True, id_seed: int | None = 0, load_default_amis: bool = False
-) -> Iterator[DemoServer]:
-    """Run an embedded moto server for the duration of the block."""
-    with DemoServer(
-        execute_state_machines=execute_state_machines, id_seed=id_seed, load_default_amis=load_default_amis
-    ) as server:
-        yield server
-
-
-__all__ = ["DEMO_ACCESS_KEY_ID", "DEMO_SECRET_ACCESS_KEY", "HUB_ACCOUNT_ID", "DemoServer", "demo_server"]
+__all__ = ["DEMO_ACCESS_KEY_ID", "DEMO_SECRET_ACCESS_KEY", "HUB_ACCOUNT_ID", "DemoServer"]

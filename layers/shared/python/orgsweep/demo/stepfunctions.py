@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import re
 import subprocess
 import warnings
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from orgsweep.clock import SYSTEM_CLOCK, Clock
+from orgsweep.demo.environment import child_environment
 from orgsweep.demo.exceptions import DemoError
 from orgsweep.demo.server import HUB_ACCOUNT_ID
 
@@ -48,9 +48,10 @@ def synthesize(outdir: Path, *, repo_root: Path | None = None, timeout_s: float 
     if not cdk.is_file() or not (root / "cdk.json").is_file():
         raise DemoError(f"the Step Functions demo needs the repository checkout with the pinned CDK CLI ({cdk}): "
                         "run `make setup` (npm ci)")
-    environment = {**os.environ, "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1", "CDK_DISABLE_VERSION_CHECK": "1"}
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):  # synth is offline; it must not see the demo's endpoint
-        environment.pop(name, None)
+    environment = child_environment(
+        extra={"JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1", "CDK_DISABLE_VERSION_CHECK": "1"},
+        drop=("AWS_ENDPOINT_URL", "AWS_PROFILE"),  # synth is offline; it must not see the demo's endpoint
+    )
     try:
         done = subprocess.run(
             [str(cdk), "synth", "--quiet", "--output", str(outdir)],
