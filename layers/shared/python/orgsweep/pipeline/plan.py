@@ -77,7 +77,7 @@ class PlanResult:
     run: RunSettings
 
     def to_dict(self) -> dict[str, Any]:
-        """The plan Lambda's return value (CONTRACTS-internal.md): small, whatever the fleet size."""
+        """The plan Lambda's return value (docs/internals.md): small, whatever the fleet size."""
         return {
             "run_id": self.run_id,
             "manifest": self.manifest.to_dict(),
