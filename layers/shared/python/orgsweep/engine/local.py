@@ -107,12 +107,12 @@ class LocalEngine:
                 self._not_ok += summary.status != "ok"
             return summary
 
-        tasks = [Task(f"{c.account_id}/{c.region}", c, c.priority) for c in cells]
+        by_key = {f"{c.account_id}/{c.region}": c for c in cells}
+        tasks = [Task(key, cell, cell.priority) for key, cell in by_key.items()]
         try:
             result = executor.run(scan, tasks, drain_timeout_s=self.drain_timeout_s)
         finally:
             self._executor = None
-        by_key = {f"{c.account_id}/{c.region}": c for c in cells}
         for outcome in result.outcomes:
             write_fallback_output(self.storage, planned.run_id, by_key[outcome.key], outcome, self.clock)
         self._emit(EngineProgress(phase="aggregating", total=len(cells), done=len(cells), findings=self._findings))
