@@ -66,4 +66,14 @@ class FakeClock:
 
 SYSTEM_CLOCK = SystemClock()
 
-__all__ = ["SYSTEM_CLOCK", "Clock", "FakeClock", "SystemClock"]
+
+def as_utc(value: datetime) -> datetime:
+    """`value` in UTC; a naive datetime is taken to be UTC already (AWS wire times are UTC)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def iso_utc(value: datetime | None) -> str | None:
+    """ISO-8601 in UTC with an explicit +00:00 offset; None stays None."""
+    return None if value is None else as_utc(value).isoformat()
+
+__all__ = ["SYSTEM_CLOCK", "Clock", "FakeClock", "SystemClock", "as_utc", "iso_utc"]

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from orgsweep import clock
 from orgsweep.checks.pricing import CostEstimate
 from orgsweep.checks.types import CheckContext
 
@@ -77,7 +78,7 @@ def as_utc(value: datetime | str | None) -> datetime | None:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return clock.as_utc(value)
 
 
 def age_days(since: datetime | None, now: datetime) -> float | None:
@@ -85,10 +86,6 @@ def age_days(since: datetime | None, now: datetime) -> float | None:
     if since is None:
         return None
     return max(0.0, (now - since).total_seconds() / SECONDS_PER_DAY)
-
-
-def iso(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).isoformat()
 
 
 # --- Evidence and reasons --------------------------------------------------------------
@@ -157,7 +154,6 @@ __all__ = [
     "fmt_bytes",
     "fmt_days",
     "fmt_number",
-    "iso",
     "paginate",
     "tag_dict",
     "thresholds",

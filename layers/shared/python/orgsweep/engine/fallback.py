@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from orgsweep.clock import Clock
+from orgsweep.clock import Clock, iso_utc
 from orgsweep.executor import TaskOutcome, TaskStatus
 from orgsweep.pipeline.raw import RawCellOutput
-from orgsweep.pipeline.rows import CoverageCounts, cell_level_row, iso_utc
+from orgsweep.pipeline.rows import CoverageCounts, cell_level_row
 from orgsweep.pipeline.types import Cell
 from orgsweep.storage.layout import raw_cell_key
 from orgsweep.storage.types import Storage

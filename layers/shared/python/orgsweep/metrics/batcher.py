@@ -14,9 +14,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from orgsweep.clock import as_utc
 from orgsweep.metrics.exceptions import MetricsError
 from orgsweep.metrics.planning import (
     MAX_DATAPOINTS_PER_CALL,
@@ -240,12 +241,7 @@ def _points(result: Mapping[str, Any]) -> list[tuple[datetime, float]]:
         raise MetricsError(
             f"GetMetricData result {result.get('Id')!r} has {len(timestamps)} timestamps but {len(values)} values"
         )
-    return [(_as_utc(stamp), float(value)) for stamp, value in zip(timestamps, values, strict=True)]
-
-
-def _as_utc(stamp: datetime) -> datetime:
-    # botocore parses to tzutc(); a naive value can only be UTC (the wire format is UTC).
-    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+    return [(as_utc(stamp), float(value)) for stamp, value in zip(timestamps, values, strict=True)]
 
 
 def _message_texts(messages: Iterable[Mapping[str, Any]]) -> list[str]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from orgsweep.checks.types import Evaluation, Resource
+from orgsweep.clock import iso_utc
 from orgsweep.pipeline.raw import Row
 from orgsweep.pipeline.types import Cell
 from orgsweep.types import CELL_LEVEL_CHECK_ID, CoverageStatus
@@ -32,15 +33,6 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         return sorted(value, key=str)
     return str(value)
-
-
-def iso_utc(value: datetime | None) -> str | None:
-    """ISO-8601 in UTC with an explicit +00:00; naive datetimes are taken as UTC."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC).isoformat()
-    return value.astimezone(UTC).isoformat()
 
 
 def _json_mapping(value: Mapping[str, Any]) -> str:
@@ -165,7 +157,6 @@ __all__ = [
     "coverage_row",
     "finding_row",
     "inventory_row",
-    "iso_utc",
     "merge_inventory",
     "sort_coverage",
     "sort_findings",

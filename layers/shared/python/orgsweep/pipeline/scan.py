@@ -29,7 +29,7 @@ from typing import Any
 from orgsweep.aws import CallCounters, ClientFactory, ServiceCounts, assume_role_session
 from orgsweep.checks import Check, build_checks
 from orgsweep.checks.daily import window_end as metric_end_time
-from orgsweep.clock import SYSTEM_CLOCK, Clock
+from orgsweep.clock import SYSTEM_CLOCK, Clock, iso_utc
 from orgsweep.executor import current_task_deadline
 from orgsweep.metrics import MetricBatcher, MetricQuery, MetricSeries
 from orgsweep.pipeline.apportion import apportion
@@ -43,7 +43,6 @@ from orgsweep.pipeline.rows import (
     cell_level_row,
     coverage_row,
     finding_row,
-    iso_utc,
     merge_inventory,
     sort_coverage,
     sort_findings,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from orgsweep.checks.support import as_utc, chunks, ec2_arn, iso, paginate, tag_dict
+from orgsweep.checks.support import as_utc, chunks, ec2_arn, paginate, tag_dict
 from orgsweep.checks.types import CheckContext, Resource
+from orgsweep.clock import iso_utc
 
 VOLUME_TYPE = "AWS::EC2::Volume"
 INSTANCE_TYPE = "AWS::EC2::Instance"
@@ -76,7 +77,7 @@ def instance_resource(ctx: CheckContext, instance: dict[str, Any], **extra: Any)
         tags=tag_dict(instance.get("Tags")),
         attributes={
             "instance_type": instance.get("InstanceType", ""),
-            "launch_time": iso(as_utc(instance.get("LaunchTime"))),
+            "launch_time": iso_utc(as_utc(instance.get("LaunchTime"))),
             "availability_zone": instance.get("Placement", {}).get("AvailabilityZone"),
             "platform": instance.get("PlatformDetails") or instance.get("Platform"),
             "vpc_id": instance.get("VpcId"),

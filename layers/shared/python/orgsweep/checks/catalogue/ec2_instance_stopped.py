@@ -19,8 +19,9 @@ from orgsweep.checks import pricing
 from orgsweep.checks.base import Check
 from orgsweep.checks.catalogue._ec2 import INSTANCE_TYPE, instance_resource, instances, volumes_matching
 from orgsweep.checks.registry import register
-from orgsweep.checks.support import age_days, evidence, fmt_days, iso
+from orgsweep.checks.support import age_days, evidence, fmt_days
 from orgsweep.checks.types import CheckContext, Evaluation, Resource
+from orgsweep.clock import iso_utc
 from orgsweep.metrics.types import MetricQuery, MetricSeries
 from orgsweep.types import Verdict
 
@@ -70,7 +71,7 @@ class Ec2InstanceStopped(Check):
                 ctx,
                 instance,
                 state_transition_reason=reason,
-                stopped_at=iso(parse_stop_time(reason)),
+                stopped_at=iso_utc(parse_stop_time(reason)),
                 ebs_volumes=attached.get(instance["InstanceId"], []),
             )
 
@@ -86,7 +87,7 @@ class Ec2InstanceStopped(Check):
             p,
             cost=cost,
             state_transition_reason=attrs["state_transition_reason"],
-            stopped_at=iso(stopped_at),
+            stopped_at=iso_utc(stopped_at),
             stopped_days=days,
         )
         what = f"EC2 instance {resource.resource_id} ({attrs['instance_type']})"
@@ -100,7 +101,7 @@ class Ec2InstanceStopped(Check):
             reason = f"{what} has been stopped for {fmt_days(days)} (minimum {p.min_days})."
             return Evaluation(Verdict.OK, reason, facts, cost.monthly_usd)
         volumes_text = f"{len(attrs['ebs_volumes'])} EBS volume(s) still attached"
-        reason = f"{what} has been stopped for {fmt_days(days)} since {iso(stopped_at)} with {volumes_text}."
+        reason = f"{what} has been stopped for {fmt_days(days)} since {iso_utc(stopped_at)} with {volumes_text}."
         return Evaluation(Verdict.FLAGGED, reason, facts, cost.monthly_usd)
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from orgsweep.checks import daily, pricing
 from orgsweep.checks.registry import register
 from orgsweep.checks.rules import TotalOverWindowCheck
-from orgsweep.checks.support import arn, as_utc, iso, paginate, tag_dict
+from orgsweep.checks.support import arn, as_utc, paginate, tag_dict
 from orgsweep.checks.types import CheckContext, Resource
+from orgsweep.clock import iso_utc
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class LambdaFunctionUnused(TotalOverWindowCheck):
                     "memory_mb": fn.get("MemorySize"),
                     "package_type": fn.get("PackageType"),
                     "architectures": list(fn.get("Architectures", [])),
-                    "last_modified": iso(as_utc(fn.get("LastModified"))),
+                    "last_modified": iso_utc(as_utc(fn.get("LastModified"))),
                     "code_size_bytes": fn.get("CodeSize"),
                 },
             )
