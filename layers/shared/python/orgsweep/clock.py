@@ -1,7 +1,8 @@
 """Time as a dependency: everything that waits or timestamps takes a `Clock`.
 
 Production code uses `SystemClock`; tests pass `FakeClock`, whose `sleep` advances time
-instantly, so rate-limiter and timeout behaviour is tested exactly and without waiting.
+instantly, so rate-limiter and timeout behaviour is tested exactly and without waiting;
+`ScaledClock` compresses real time for multi-threaded runs (a whole sweep under a preset).
 """
 
 from __future__ import annotations
@@ -64,6 +65,34 @@ class FakeClock:
             self._wall += timedelta(seconds=seconds)
 
 
+class ScaledClock:
+    """The real clock running `speedup` times faster, for tests of real waits and budgets.
+
+    sleep(s) sleeps s / speedup real seconds; monotonic() and now() advance `speedup` seconds
+    per real second. Unlike FakeClock, concurrent sleeps overlap as they do in real time, so
+    many threads waiting on rate limiters see the time a real run would, compressed.
+    """
+
+    def __init__(self, speedup: float) -> None:
+        if not speedup > 0:
+            raise ValueError(f"speedup must be > 0, got {speedup!r}")
+        self.speedup = float(speedup)
+        self._origin = time.monotonic()
+        self._wall_origin = datetime.now(UTC)
+
+    def _elapsed(self) -> float:
+        return (time.monotonic() - self._origin) * self.speedup
+
+    def monotonic(self) -> float:
+        return self._origin + self._elapsed()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(max(seconds, 0.0) / self.speedup)
+
+    def now(self) -> datetime:
+        return self._wall_origin + timedelta(seconds=self._elapsed())
+
+
 SYSTEM_CLOCK = SystemClock()
 
 
@@ -76,4 +105,4 @@ def iso_utc(value: datetime | None) -> str | None:
     """ISO-8601 in UTC with an explicit +00:00 offset; None stays None."""
     return None if value is None else as_utc(value).isoformat()
 
-__all__ = ["SYSTEM_CLOCK", "Clock", "FakeClock", "SystemClock", "as_utc", "iso_utc"]
+__all__ = ["SYSTEM_CLOCK", "Clock", "FakeClock", "ScaledClock", "SystemClock", "as_utc", "iso_utc"]
