@@ -89,6 +89,12 @@ def test_sts_region_disabled_exception_is_region_disabled() -> None:
     assert classify(error).status is S.REGION_DISABLED
 
 
+def test_throttled_assume_role_is_throttled_not_a_lost_role() -> None:
+    arn = "arn:aws:iam::111111111111:role/R"
+    failure = classify(AssumeRoleError("Throttling", "Rate exceeded", "111111111111", arn))
+    assert (failure.status, failure.code) == (S.THROTTLED, "Throttling")
+
+
 def test_anything_else_is_error_named_after_its_class() -> None:
     failure = classify(ValueError("bad value"))
     assert (failure.status, failure.code, failure.message) == (S.ERROR, "ValueError", "bad value")

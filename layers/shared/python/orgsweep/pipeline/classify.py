@@ -2,7 +2,7 @@
 
 | raised                                               | status             |
 |------------------------------------------------------|--------------------|
-| AssumeRoleError                                      | assume_role_failed (RegionDisabledException: region_disabled) |
+| AssumeRoleError                                      | assume_role_failed (RegionDisabledException: region_disabled; a throttling code: throttled) |
 | AuthFailure / OptInRequired / InvalidClientTokenId … | region_disabled (whole cell: every check would fail alike) |
 | AccessDenied / UnauthorizedOperation …               | access_denied      |
 | a throttling code (botocore's retries exhausted)     | throttled          |
@@ -83,11 +83,14 @@ def classify(exc: BaseException) -> Failure:
     """The coverage status, error code and message for an exception raised while scanning."""
     if isinstance(exc, AssumeRoleError):
         # Only STS's own "region not activated for that account" means the region is off:
-        # InvalidClientTokenId here is the hub's credentials, not the member's region.
+        # InvalidClientTokenId here is the hub's credentials, not the member's region. A
+        # throttled AssumeRole (retries exhausted) says "try again later", not "no access".
         sts_code = exc.code or type(exc).__name__
-        off = sts_code in STS_REGION_DISABLED_ERROR_CODES
-        status = CoverageStatus.REGION_DISABLED if off else CoverageStatus.ASSUME_ROLE_FAILED
-        return Failure(status, sts_code, _message(exc))
+        if sts_code in STS_REGION_DISABLED_ERROR_CODES:
+            return Failure(CoverageStatus.REGION_DISABLED, sts_code, _message(exc))
+        if is_throttling_error(sts_code):
+            return Failure(CoverageStatus.THROTTLED, sts_code, _message(exc))
+        return Failure(CoverageStatus.ASSUME_ROLE_FAILED, sts_code, _message(exc))
     for link in _chain(exc):
         if isinstance(link, DeadlineExceededError):
             return Failure(CoverageStatus.TIMEOUT, DEADLINE_ERROR_CODE, _message(link))

@@ -1,6 +1,7 @@
 """Scan one (account, region) cell: what each Distributed Map child (and each local worker) does.
 
-    assume the member role ─ fails → one cell-level row `assume_role_failed`
+    assume the member role ─ fails → one cell-level row `assume_role_failed` (`throttled` when
+                             STS kept throttling, `region_disabled` when STS is off there)
     one LimiterSet + CallCounters + ClientFactory for the whole cell
     phase 1  every check's discover, in parallel (ParallelExecutor), each in its counting scope
     phase 2  every metric query of every check in ONE MetricBatcher → ceil(queries/500) calls
@@ -108,7 +109,7 @@ def scan_cell(
         )
     except Exception as exc:  # recorded as the cell's one coverage row, never raised
         failure = classify(exc)
-        if failure.status not in CELL_LEVEL_STATUSES:
+        if failure.status not in CELL_LEVEL_STATUSES and failure.status is not CoverageStatus.THROTTLED:
             failure = Failure(CoverageStatus.ASSUME_ROLE_FAILED, failure.code, failure.message)
         return scan.finish_cell_level(storage, failure, ServiceCounts())
 
