@@ -8,6 +8,10 @@ under the same run id, and the three Parquet tables of both runs are compared wi
 ignoring only what depends on when a cell ran: observed_at, duration_ms, and the ages in
 the evidence (age_days, stopped_days: measured from the cell's start), which must agree
 within a few minutes.
+
+The Lambdas reach AWS through the fault proxy. A second execution makes S3 refuse one
+cell's output (HTTP 500 on every attempt): that Lambda crashes, the Map moves on, and
+Aggregate records the cell as `error` while the other cells' results stand.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import pytest
 from orgsweep.cli.demo_sfn import copy_bucket, moto_port
 from orgsweep.cli.watch import wait_for_execution
 from orgsweep.demo import DemoServer, FleetSpec, GroundTruth, SeededFleet, seed_fleet
+from orgsweep.demo.faults import FaultPlan, FaultProxy, FaultRule, Outcome
 from orgsweep.demo.lambda_runtime import InProcessLambda
 from orgsweep.demo.scoring import read_findings
 from orgsweep.demo.stepfunctions import deploy_hub, quiet_moto, synthesize
@@ -37,6 +42,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300), pytest.mark.xdist_group
 
 REGIONS = ("us-east-1", "eu-west-1")
 RUN_ID = "e2e-twin"
+CRASH_RUN_ID = "e2e-crash"
 PACKAGE = Path(__file__).resolve().parents[2] / "layers" / "shared" / "python" / "orgsweep"
 
 
@@ -51,30 +57,98 @@ class Twin:
     layer_zip: bytes
 
 
+@dataclass
+class Hub:
+    """The deployed hub in moto over a seeded fleet; its Lambdas reach AWS through `proxy`."""
+
+    base: Path
+    server: DemoServer
+    fleet: SeededFleet
+    truth: GroundTruth
+    outputs: dict[str, str]
+    runtime: InProcessLambda
+    proxy: FaultProxy
+
+    def execute(self, document: dict[str, Any]) -> dict[str, Any]:
+        sfn = self.server.session().client("stepfunctions")
+        arn = sfn.start_execution(
+            stateMachineArn=self.outputs["StateMachineArn"], name=document["run_id"], input=json.dumps(document)
+        )["executionArn"]
+        execution: dict[str, Any] = wait_for_execution(sfn, arn, poll_s=0.5, timeout_s=240)
+        return execution
+
+    def copy_results(self, folder: Path) -> Path:
+        copy_bucket(
+            self.server.session(), self.server.endpoint_url, self.outputs["ResultsBucketName"], LocalStorage(folder)
+        )
+        return folder
+
+
 @pytest.fixture(scope="module")
-def twin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Twin]:
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     base = tmp_path_factory.mktemp("twin")
     assembly = synthesize(base / "cdk.out")
-    cloud, local = base / "cloud", base / "local"
     with DemoServer() as server, pytest.MonkeyPatch.context() as env:
         session = server.session()
         fleet, truth = seed_fleet(server.endpoint_url, session, FleetSpec(accounts=2, regions=REGIONS, seed=11))
         env.setenv("AWS_ENDPOINT_URL", server.endpoint_url)
-        document = {"run_id": RUN_ID, "regions": {"include": list(REGIONS)},
-                    "accounts": {"exclude": [fleet.management_account_id]}}
-        with moto_port(server.port), quiet_moto(), InProcessLambda(server.endpoint_url) as runtime:
+        with (
+            FaultProxy(server.endpoint_url) as proxy,
+            moto_port(server.port),
+            quiet_moto(),
+            InProcessLambda(proxy.endpoint_url) as runtime,
+        ):
             outputs = deploy_hub(session, assembly)
-            sfn = session.client("stepfunctions")
-            arn = sfn.start_execution(
-                stateMachineArn=outputs["StateMachineArn"], name=RUN_ID, input=json.dumps(document)
-            )["executionArn"]
-            execution = wait_for_execution(sfn, arn, poll_s=0.5, timeout_s=240)
-            invocations = runtime.invocations
-        copy_bucket(session, server.endpoint_url, outputs["ResultsBucketName"], LocalStorage(cloud))
-        layer_key = next(k for k in _asset_keys(session) if _is_layer(session, k))
-        layer_zip = session.client("s3").get_object(Bucket=_assets_bucket(), Key=layer_key)["Body"].read()
-        LocalEngine(session, LocalStorage(local)).run(parse_execution_input(document))
-        yield Twin(fleet, truth, cloud, local, execution, invocations, layer_zip)
+            yield Hub(base, server, fleet, truth, outputs, runtime, proxy)
+
+
+def _document(fleet: SeededFleet, run_id: str) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "regions": {"include": list(REGIONS)},
+        "accounts": {"exclude": [fleet.management_account_id]},
+    }
+
+
+@pytest.fixture(scope="module")
+def twin(hub: Hub) -> Twin:
+    document = _document(hub.fleet, RUN_ID)
+    before = hub.runtime.invocations
+    execution = hub.execute(document)
+    invocations = hub.runtime.invocations - before
+    cloud = hub.copy_results(hub.base / "cloud")
+    session = hub.server.session()
+    layer_key = next(k for k in _asset_keys(session) if _is_layer(session, k))
+    layer_zip = session.client("s3").get_object(Bucket=_assets_bucket(), Key=layer_key)["Body"].read()
+    local = hub.base / "local"
+    LocalEngine(session, LocalStorage(local)).run(parse_execution_input(document))
+    return Twin(hub.fleet, hub.truth, cloud, local, execution, invocations, layer_zip)
+
+
+@dataclass
+class Crash:
+    cell: tuple[str, str]
+    execution: dict[str, Any]
+    results: Path
+    errors: int
+    failed_puts: int
+
+
+@pytest.fixture(scope="module")
+def crash(hub: Hub, twin: Twin) -> Crash:
+    """A second execution in which one cell's Lambda crashes: S3 refuses to store its output."""
+    cell = (hub.fleet.account_ids[1], REGIONS[0])
+    key = f"raw/{CRASH_RUN_ID}/{cell[0]}/{cell[1]}"
+    hub.proxy.configure(FaultPlan(rules=(FaultRule(service="s3", action="PutObject", path_contains=key),)))
+    hub.proxy.clear_records()
+    errors_before = hub.runtime.errors
+    try:
+        execution = hub.execute(_document(hub.fleet, CRASH_RUN_ID))
+    finally:
+        hub.proxy.configure(FaultPlan())
+    failed = [r for r in hub.proxy.records() if r.outcome is Outcome.FAILED]
+    results = hub.copy_results(hub.base / "crash")
+    return Crash(cell, execution, results, hub.runtime.errors - errors_before, len(failed))
 
 
 def _assets_bucket() -> str:
@@ -91,8 +165,8 @@ def _is_layer(session: Any, key: str) -> bool:
     return "python/orgsweep/__init__.py" in zipfile.ZipFile(io.BytesIO(body)).namelist()
 
 
-def _rows(root: Path, table: str, exclude: tuple[str, ...]) -> list[dict[str, Any]]:
-    pattern = str(root / "tables" / table / "dt=*" / f"{RUN_ID}.parquet")
+def _rows(root: Path, table: str, exclude: tuple[str, ...], run_id: str = RUN_ID) -> list[dict[str, Any]]:
+    pattern = str(root / "tables" / table / "dt=*" / f"{run_id}.parquet")
     relation = duckdb.sql(f"SELECT * FROM read_parquet('{pattern}', hive_partitioning = true)")
     assert relation is not None
     columns = [c for c in relation.columns if c not in exclude]
@@ -158,6 +232,29 @@ def test_both_summaries_agree_except_timing(twin: Twin) -> None:
 
 def test_the_shared_layer_ships_every_library_module(twin: Twin) -> None:
     names = set(zipfile.ZipFile(io.BytesIO(twin.layer_zip)).namelist())
-    modules = {f"python/orgsweep/{p.relative_to(PACKAGE).as_posix()}" for p in PACKAGE.rglob("*.py")
-               if "__pycache__" not in p.parts}
+    modules = {
+        f"python/orgsweep/{p.relative_to(PACKAGE).as_posix()}"
+        for p in PACKAGE.rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
     assert modules <= names, sorted(modules - names)[:10]
+
+
+def test_a_cell_that_crashes_inside_the_execution_is_an_error_after_aggregate(hub: Hub, crash: Crash) -> None:
+    assert crash.execution["status"] == "SUCCEEDED", crash.execution
+    assert crash.errors == 1 and crash.failed_puts >= 1  # one Lambda failed, after botocore's retries of the PUT
+    output = json.loads(crash.execution["output"])
+    assert output["status_counts"] == {"error": 1, "ok": 3}
+
+    coverage = _rows(crash.results, "coverage", (), run_id=CRASH_RUN_ID)
+    crashed = [row for row in coverage if (row["account_id"], row["region"]) == crash.cell]
+    assert [(row["check_id"], row["status"]) for row in crashed] == [("-", "error")]
+    assert crashed[0]["api_calls"] is None  # unknown, not zero: the cell's own counts were lost with it
+    others = [row for row in coverage if (row["account_id"], row["region"]) != crash.cell]
+    assert len(others) == 3 * 16 and {row["status"] for row in others} == {"ok"}
+
+    findings = read_findings(crash.results, CRASH_RUN_ID)
+    assert all((f["account_id"], f["region"]) != crash.cell for f in findings)
+    complete = [(a, r) for a in hub.fleet.account_ids for r in REGIONS if (a, r) != crash.cell]
+    comparison = hub.truth.compare(findings, cells=complete)
+    assert comparison.ok, "\n".join(str(m) for m in comparison.mismatches)

@@ -71,7 +71,8 @@ def describe(method: str, target: str, headers: Mapping[str, str], body: bytes) 
     else:
         protocol = Protocol.REST_XML if service in _REST_XML_SERVICES else Protocol.REST_JSON
         path = unquote(url.path)
-        action = rest_operation(_REST_MODELS.get(service, service), method, path, url.query) or f"{method} {path}"
+        model = _REST_MODELS.get(service, service)
+        action = rest_operation(model, method, path, url.query, list(headers)) or f"{method} {path}"
     role_account = None
     if service == "sts" and action.startswith("AssumeRole"):
         match = _ROLE_ACCOUNT.match(form.get("RoleArn", [""])[0])
