@@ -240,6 +240,8 @@ def test_the_shared_layer_ships_every_library_module(twin: Twin) -> None:
     assert modules <= names, sorted(modules - names)[:10]
 
 
+# The crashed handler publishes no metrics; Powertools warns about that, as it should.
+@pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
 def test_a_cell_that_crashes_inside_the_execution_is_an_error_after_aggregate(hub: Hub, crash: Crash) -> None:
     assert crash.execution["status"] == "SUCCEEDED", crash.execution
     assert crash.errors == 1 and crash.failed_puts >= 1  # one Lambda failed, after botocore's retries of the PUT
