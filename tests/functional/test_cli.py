@@ -119,6 +119,10 @@ def test_demo_rejects_a_bad_fleet_before_starting_anything(capsys: pytest.Captur
     assert code == 2 and "accounts must be between 1 and 50" in one_error_line(err)
     code, _, err = cli(capsys, "demo", "--regions", "us-east-1,atlantis", "--out", str(out))
     assert code == 2 and "'atlantis' is not an AWS region name" in one_error_line(err)
+    code, _, err = cli(capsys, "demo", "--throttle", "0.8", "--out", str(out))
+    assert code == 2 and "--throttle" in err
+    code, _, err = cli(capsys, "demo", "--latency-ms", "-1", "--out", str(out))
+    assert code == 2 and "--latency-ms" in err
     assert not out.exists()
 
 

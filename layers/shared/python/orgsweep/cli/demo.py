@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +15,9 @@ from orgsweep.cli.context import OutOpt, destination
 from orgsweep.cli.errors import report, reported_errors
 from orgsweep.cli.exceptions import EXIT_FAILURE, CliError
 from orgsweep.cli.types import Engine
+
+#: Above half, throttles can come back to back often enough to exhaust a preset's attempts.
+MAX_DEMO_THROTTLE = 0.5
 
 
 def endpoint_env(url: str) -> AbstractContextManager[None]:
@@ -31,7 +35,7 @@ def _regions(values: list[str] | None) -> tuple[str, ...]:
     return tuple(r.strip() for value in values for r in value.split(",") if r.strip())
 
 
-def demo(
+def demo(  # noqa: PLR0917 (typer maps parameters to options)
     accounts: Annotated[int, typer.Option("--accounts", metavar="N", help="Member accounts to create (1-50).")] = 6,
     regions: Annotated[
         list[str] | None,
@@ -42,6 +46,16 @@ def demo(
                                            "synthesized workflow executed by moto.")] = Engine.LOCAL,
     out: OutOpt = None,
     seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the fleet (same seed, same fleet).")] = 7,
+    throttle: Annotated[
+        float,
+        typer.Option("--throttle", metavar="FRACTION", min=0.0, max=MAX_DEMO_THROTTLE,
+                     help="Answer this share of every service's requests with its real throttling error "
+                          "(through a fault proxy; 0-0.5)."),
+    ] = 0.0,
+    latency_ms: Annotated[
+        int,
+        typer.Option("--latency-ms", metavar="MS", min=0, max=5000, help="Add this latency to every AWS request."),
+    ] = 0,
 ) -> None:
     """Sweep a demo organization: no AWS account needed.
 
@@ -49,7 +63,8 @@ def demo(
     accounts, and seeds every (account, region) with idle and busy resources for all 16
     checks (with weeks of CloudWatch history), then scans it with the chosen engine, prints
     the summary and scores the findings against the seed's ground truth. Results (and the
-    ground truth) go to ./orgsweep-out unless --out says otherwise.
+    ground truth) go to ./orgsweep-out unless --out says otherwise. With --throttle or
+    --latency-ms the scan reaches moto through a fault proxy, and must still find everything.
     """
     from orgsweep.demo import FleetSpec
 
@@ -57,11 +72,42 @@ def demo(
     with reported_errors():
         spec = FleetSpec(accounts=accounts, regions=_regions(regions), seed=seed)
         dest = destination(out, None)  # always a local folder: the demo's ground truth is scored there
-        code = _run_demo(console, spec, engine, dest)
+        code = _run_demo(console, spec, engine, dest, faults=_fault_plan(throttle, latency_ms))
     raise typer.Exit(code)
 
 
-def _run_demo(console: Console, spec: Any, engine: Engine, dest: Any) -> int:
+def _fault_plan(throttle: float, latency_ms: int) -> Any:
+    """The FaultPlan for the demo's options; None when there is nothing to inject."""
+    if not throttle and not latency_ms:
+        return None
+    from orgsweep.demo.faults import ANY_SERVICE, FaultPlan
+
+    return FaultPlan(
+        throttle={ANY_SERVICE: throttle} if throttle else {},
+        latency_s={ANY_SERVICE: latency_ms / 1000.0} if latency_ms else {},
+    )
+
+
+@contextmanager
+def _scan_endpoint(console: Console, server: Any, faults: Any) -> Iterator[str]:
+    """The endpoint the scan talks to: the server itself, or a fault proxy in front of it."""
+    if faults is None:
+        yield server.endpoint_url
+        return
+    from orgsweep.demo.faults import FaultProxy, Outcome
+
+    with FaultProxy(server.endpoint_url, faults) as proxy:
+        console.print(f"Fault proxy at {proxy.endpoint_url} in front of moto")
+        yield proxy.endpoint_url
+        records = proxy.records()
+    throttled = sum(1 for r in records if r.outcome is Outcome.THROTTLED)
+    share = throttled / len(records) if records else 0.0
+    console.print(
+        f"Fault proxy: {len(records)} AWS requests, {throttled} answered with throttling errors ({share:.0%})."
+    )
+
+
+def _run_demo(console: Console, spec: Any, engine: Engine, dest: Any, *, faults: Any = None) -> int:
     from orgsweep.cli.local_run import exit_code, run_local
     from orgsweep.demo import DemoServer
     from orgsweep.demo.scoring import read_findings, scanned_cells
@@ -70,20 +116,21 @@ def _run_demo(console: Console, spec: Any, engine: Engine, dest: Any) -> int:
     with DemoServer() as server:
         console.print(f"Embedded AWS (moto) at {server.endpoint_url}")
         fleet, truth = _seed(console, server, spec)
-        document = {
+        document: dict[str, Any] = {
             "regions": {"include": list(fleet.regions)},
             # The hub (management) account holds orgsweep itself, not demo resources.
             "accounts": {"exclude": [fleet.management_account_id]},
         }
         execution_input = parse_execution_input(document)
-        with endpoint_env(server.endpoint_url):
+        with _scan_endpoint(console, server, faults) as endpoint, endpoint_env(endpoint):
             if engine is Engine.LOCAL:
                 result = run_local(console, execution_input, server.session(), dest)
                 run_id, code = result.run_id, exit_code(result)
             else:
                 from orgsweep.cli.demo_sfn import run_stepfunctions
 
-                run_id, code = run_stepfunctions(console, server, document | {"run_id": execution_input.run_id}, dest)
+                document["run_id"] = execution_input.run_id
+                run_id, code = run_stepfunctions(console, server, document, dest, lambda_endpoint_url=endpoint)
     root: Path = dest.local_root
     truth_path = root / "demo" / run_id / "ground-truth.json"
     truth_path.parent.mkdir(parents=True, exist_ok=True)

@@ -39,8 +39,13 @@ def copy_bucket(session: Any, endpoint_url: str, bucket: str, storage: Any) -> i
     return count
 
 
-def run_stepfunctions(console: Console, server: Any, document: dict[str, Any], dest: Any) -> tuple[str, int]:
-    """Deploy the hub stack into the demo server, run one execution, copy its results to `dest`."""
+def run_stepfunctions(
+    console: Console, server: Any, document: dict[str, Any], dest: Any, *, lambda_endpoint_url: str | None = None
+) -> tuple[str, int]:
+    """Deploy the hub stack into the demo server, run one execution, copy its results to `dest`.
+
+    lambda_endpoint_url: where the Lambdas' AWS calls go (default: the server; a fault proxy in front of it).
+    """
     from orgsweep.demo.lambda_runtime import InProcessLambda
     from orgsweep.demo.stepfunctions import deploy_hub, quiet_moto, synthesize
     from orgsweep.storage.layout import summary_key
@@ -50,7 +55,8 @@ def run_stepfunctions(console: Console, server: Any, document: dict[str, Any], d
     with tempfile.TemporaryDirectory(prefix="orgsweep-cdk-") as tmp:
         with console.status("Synthesizing the CDK app with the pinned cdk CLI..."):
             assembly = synthesize(Path(tmp) / "cdk.out")
-        with moto_port(server.port), quiet_moto(), InProcessLambda(server.endpoint_url) as runtime:
+        lambdas = InProcessLambda(lambda_endpoint_url or server.endpoint_url)
+        with moto_port(server.port), quiet_moto(), lambdas as runtime:
             with console.status("Deploying the hub stack into moto (CloudFormation)..."):
                 outputs = deploy_hub(session, assembly)
             console.print(f"Deployed the hub stack: {outputs[STATE_MACHINE_OUTPUT]}")
