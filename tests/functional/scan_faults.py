@@ -4,13 +4,13 @@ moto answers through a `before-send` handler that it appends to
 `botocore.handlers.BUILTIN_HANDLERS`, which every new botocore session registers. We put
 our handler *in front of it* in that list (monkeypatched, so undone after the test): every
 session created during the test — the base session, and the assumed-role sessions built
-inside scan_cell — answers a matching request with the service's real error body, before
-moto is asked. Every attempt passes here, so retries are injected too.
+inside scan_cell — answers a matching request with the service's real error body (rendered
+by the fault proxy's `orgsweep.demo.faults.render`), before moto is asked. Every attempt
+passes here, so retries are injected too.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -22,53 +22,20 @@ import botocore.retries.standard
 import pytest
 from botocore.awsrequest import AWSResponse
 
+from orgsweep.demo.faults import ErrorReply, Protocol, render
+
 #: Wire protocol of the services whose requests do not say it themselves (by hyphenized service id).
-_PROTOCOLS = {"ec2": "ec2", "lambda": "rest-json", "eks": "rest-json"}
+_PROTOCOLS = {"ec2": Protocol.EC2, "lambda": Protocol.REST_JSON, "eks": Protocol.REST_JSON, "s3": Protocol.REST_XML}
 
 
-def _protocol(service_id: str, headers: Any) -> str:
+def _protocol(service_id: str, headers: Any) -> Protocol:
     # CloudWatch speaks CBOR, JSON or query depending on who picked the protocol (moto
     # pins one): answer in the protocol the request was sent with.
     if headers.get("smithy-protocol"):
-        return "cbor"
+        return Protocol.CBOR
     if headers.get("X-Amz-Target"):
-        return "json"
-    return _PROTOCOLS.get(service_id, "query")
-
-
-def _cbor_text(value: str) -> bytes:
-    data = value.encode()
-    if len(data) < 24:
-        return bytes([0x60 | len(data)]) + data
-    if len(data) < 256:
-        return bytes([0x78, len(data)]) + data
-    return bytes([0x79]) + len(data).to_bytes(2, "big") + data
-
-
-def _cbor_text_map(items: dict[str, str]) -> bytes:
-    assert len(items) < 24
-    return bytes([0xA0 | len(items)]) + b"".join(_cbor_text(k) + _cbor_text(v) for k, v in items.items())
-
-
-def error_response(protocol: str, code: str, message: str) -> tuple[dict[str, str], bytes]:
-    """Headers and body of an AWS error in `protocol` (ec2, query, json, rest-json or cbor)."""
-    if protocol == "ec2":
-        body = (
-            f"<?xml version='1.0' encoding='UTF-8'?><Response><Errors><Error><Code>{code}</Code>"
-            f"<Message>{message}</Message></Error></Errors><RequestID>injected</RequestID></Response>"
-        )
-        return {"Content-Type": "text/xml"}, body.encode()
-    if protocol == "query":
-        body = (
-            f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>"
-            f"</Error><RequestId>injected</RequestId></ErrorResponse>"
-        )
-        return {"Content-Type": "text/xml"}, body.encode()
-    if protocol == "cbor":
-        headers = {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}
-        return headers, _cbor_text_map({"__type": code, "message": message})
-    headers = {"Content-Type": "application/json", "x-amzn-errortype": code}
-    return headers, json.dumps({"__type": code, "message": message}).encode()
+        return Protocol.JSON
+    return _PROTOCOLS.get(service_id, Protocol.QUERY)
 
 
 class _Raw:
@@ -118,8 +85,8 @@ class Faults:
                 matches = rule.service_id == service_id and rule.operation in (None, operation)
                 if matches and (rule.times is None or rule.hits < rule.times):
                     rule.hits += 1
-                    protocol = _protocol(service_id, request.headers)
-                    headers, body = error_response(protocol, rule.code, f"injected {rule.code}")
+                    reply = ErrorReply(rule.status, rule.code, f"injected {rule.code}")
+                    headers, body = render(reply, _protocol(service_id, request.headers))
                     return AWSResponse(request.url, rule.status, headers, _Raw(body))
         return None
 

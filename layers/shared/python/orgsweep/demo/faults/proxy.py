@@ -15,6 +15,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import escape
 
 from orgsweep.clock import SYSTEM_CLOCK, Clock
 from orgsweep.demo.faults.accounts import AccountDirectory
@@ -169,8 +170,11 @@ class FaultProxy:
             except (OSError, http.client.HTTPException) as exc:
                 connection.close()
                 if attempt == 2:
-                    message = f"fault proxy: upstream {self._upstream[0]}:{self._upstream[1]} failed: {exc}"
-                    return 502, {"Content-Type": "text/plain", "x-orgsweep-proxy": "upstream"}, message.encode()
+                    # An HTML page, as a failing AWS front end sends: botocore reads any protocol's 5xx
+                    # HTML as the generic error "502" and retries it; plain text would be a parse error.
+                    message = escape(f"fault proxy: upstream {self._upstream[0]}:{self._upstream[1]} failed: {exc}")
+                    page = f"<html><body><b>502 Bad Gateway</b><p>{message}</p></body></html>"
+                    return 502, {"Content-Type": "text/html", "x-orgsweep-proxy": "upstream"}, page.encode()
                 continue
             reply_headers = {k: v for k, v in response.getheaders() if k.lower() not in _HOP_BY_HOP}
             if method == "HEAD":  # no body, but the length a GET would have
@@ -189,6 +193,9 @@ class FaultProxy:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
+    # Headers and body go out in separate writes: with Nagle on, the body waits for the client's
+    # delayed ACK of the headers (~40 ms a request on Linux loopback).
+    disable_nagle_algorithm = True
     proxy: FaultProxy
 
     def _serve(self) -> None:
