@@ -13,7 +13,7 @@ Importing this package needs only boto3 and the standard library.
 from orgsweep.aws.clients import ClientFactory, get_client
 from orgsweep.aws.counters import DEFAULT_SCOPE, CallCounters, counting_scope, current_scope
 from orgsweep.aws.exceptions import AssumeRoleError, AwsConfigError, AwsError
-from orgsweep.aws.sessions import AssumedRoleSession, assume_role_session, role_arn, role_session_name
+from orgsweep.aws.sessions import assume_role_session, role_arn, role_session_name
 from orgsweep.aws.throttling import (
     ACCESS_DENIED_ERROR_CODES,
     REGION_DISABLED_ERROR_CODES,
@@ -31,7 +31,6 @@ __all__ = [
     "REGION_DISABLED_ERROR_CODES",
     "THROTTLING_ERROR_CODES",
     "AssumeRoleError",
-    "AssumedRoleSession",
     "AwsConfigError",
     "AwsError",
     "CallCounters",
