@@ -109,7 +109,9 @@ def handler_import_s() -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def model(cells: int, cell_s: float, heavy_s: float, demo: DemoCell, init_s: float, concurrency: int) -> dict[str, Any]:
+def model(
+    cells: int, cell_s: float, *, heavy_s: float, demo: DemoCell, init_s: float, concurrency: int
+) -> dict[str, Any]:
     """Wall time and cost of one sweep where every cell is like the measured demo cell."""
     cold_starts = min(cells, concurrency)  # one per execution environment; warm ones reuse it
     throughput = min(
@@ -183,7 +185,9 @@ def main() -> None:
     results = []
     for concurrency in (200, 1000):
         for label, cell_s in (("mean", statistics.mean(durations)), ("p95", p95), ("2x latency", 2 * p95)):
-            result = model(cells, cell_s, heavy_s, demo, init_s, concurrency) | {"case": label}
+            result = model(cells, cell_s, heavy_s=heavy_s, demo=demo, init_s=init_s, concurrency=concurrency) | {
+                "case": label
+            }
             results.append(result)
             print(
                 f"MaxConcurrency {concurrency:>5}, cell {label:>10} {cell_s:5.2f} s: sweep "

@@ -2,7 +2,8 @@
 
 | raised                                               | status             |
 |------------------------------------------------------|--------------------|
-| AssumeRoleError                                      | assume_role_failed (RegionDisabledException: region_disabled; a throttling code: throttled) |
+| AssumeRoleError                                      | assume_role_failed (RegionDisabledException: region_disabled) |
+|   ... with a throttling code (retries exhausted)     | throttled (a whole-cell row, like the two above) |
 | AuthFailure / OptInRequired / InvalidClientTokenId … | region_disabled (whole cell: every check would fail alike) |
 | AccessDenied / UnauthorizedOperation …               | access_denied      |
 | a throttling code (botocore's retries exhausted)     | throttled          |
