@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from orgsweep.demo.faults.operations import rest_operation
@@ -19,8 +19,6 @@ from orgsweep.demo.faults.responses import Protocol
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 _CBOR_PATH = re.compile(r"/service/[^/]+/operation/([^/?]+)")
 _ROLE_ACCOUNT = re.compile(r"^arn:[^:]+:iam::(\d{12}):role/")
-#: botocore model behind each REST signing name.
-_REST_MODELS = {"lambda": "lambda", "eks": "eks", "s3": "s3"}
 _REST_XML_SERVICES = frozenset({"s3"})
 _EC2_SERVICES = frozenset({"ec2"})
 
@@ -71,13 +69,13 @@ def describe(method: str, target: str, headers: Mapping[str, str], body: bytes) 
     else:
         protocol = Protocol.REST_XML if service in _REST_XML_SERVICES else Protocol.REST_JSON
         path = unquote(url.path)
-        model = _REST_MODELS.get(service, service)
-        action = rest_operation(model, method, path, url.query, list(headers)) or f"{method} {path}"
-    role_account = None
-    if service == "sts" and action.startswith("AssumeRole"):
+        # The REST services' signing names (lambda, eks, s3) are their botocore model names.
+        action = rest_operation(service, method, path, url.query, list(headers)) or f"{method} {path}"
+    info = RequestInfo(service, region, access_key, action, protocol)
+    if info.is_assume_role:
         match = _ROLE_ACCOUNT.match(form.get("RoleArn", [""])[0])
-        role_account = match.group(1) if match else None
-    return RequestInfo(service, region, access_key, action, protocol, role_account)
+        info = replace(info, role_account=match.group(1) if match else None)
+    return info
 
 
 __all__ = ["RequestInfo", "describe"]
