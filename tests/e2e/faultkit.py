@@ -2,7 +2,7 @@
 
 The fleet is seeded straight into moto; every scan goes through the FaultProxy (real HTTP),
 so what the scanner sees is what AWS would send: throttling errors, AccessDenied, disabled
-regions, latency. Tables are read back with DuckDB.
+regions, latency. Tables are read back with orgsweep.demo.scoring.read_table (DuckDB).
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import duckdb
 
 from orgsweep.clock import SYSTEM_CLOCK, Clock
 from orgsweep.demo import DemoServer, FleetSpec, GroundTruth, SeededFleet, scoped_environ, seed_fleet
@@ -77,15 +75,6 @@ def fault_fleet(spec: FleetSpec) -> Iterator[FaultFleet]:
             yield FaultFleet(server, fleet, truth, proxy)
 
 
-def table(root: Path, name: str, run_id: str) -> list[dict[str, Any]]:
-    """Every row of one run's table (dt included)."""
-    pattern = str(root / "tables" / name / "dt=*" / f"{run_id}.parquet")
-    relation = duckdb.sql(f"SELECT * FROM read_parquet('{pattern}', hive_partitioning = true)")
-    assert relation is not None
-    rows: list[dict[str, Any]] = relation.to_arrow_table().to_pylist()
-    return rows
-
-
 def finding_keys(rows: Sequence[dict[str, Any]]) -> set[FindingKey]:
     return {(r["account_id"], r["region"], r["check_id"], r["resource_id"], r["verdict"]) for r in rows}
 
@@ -94,4 +83,4 @@ def outcomes(records: Sequence[RequestRecord], outcome: Outcome) -> list[Request
     return [r for r in records if r.outcome is outcome]
 
 
-__all__ = ["FaultFleet", "FindingKey", "fault_fleet", "finding_keys", "outcomes", "table"]
+__all__ = ["FaultFleet", "FindingKey", "fault_fleet", "finding_keys", "outcomes"]

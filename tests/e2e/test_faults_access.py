@@ -23,8 +23,9 @@ from orgsweep.cli.app import run
 from orgsweep.cli.exceptions import EXIT_CELLS_NOT_OK
 from orgsweep.demo import FleetSpec
 from orgsweep.demo.faults import FaultPlan
+from orgsweep.demo.scoring import read_table
 from orgsweep.types import CELL_LEVEL_CHECK_ID
-from tests.e2e.faultkit import FaultFleet, fault_fleet, table
+from tests.e2e.faultkit import FaultFleet, fault_fleet
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -76,7 +77,7 @@ def test_the_cli_exits_3_finished_with_cells_not_ok(swept: tuple[Path, int, str]
 
 def test_each_fault_gives_exactly_its_coverage(fleet: FaultFleet, swept: tuple[Path, int, str]) -> None:
     a, b, c, d = fleet.member_ids
-    coverage = table(swept[0], "coverage", RUN_ID)
+    coverage = read_table(swept[0], "coverage", RUN_ID)
     rows = {(r["account_id"], r["region"], r["check_id"]): r for r in coverage}
     assert len(rows) == len(coverage)  # one row per (account, region, check)
     check_ids = sorted(check.id for check in all_checks())
@@ -100,7 +101,7 @@ def test_the_cells_that_ran_found_everything_but_what_coverage_says_was_denied(
     fleet: FaultFleet, swept: tuple[Path, int, str]
 ) -> None:
     _, _, c, d = fleet.member_ids
-    findings = table(swept[0], "findings", RUN_ID)
+    findings = read_table(swept[0], "findings", RUN_ID)
     assert {(f["account_id"], f["region"]) for f in findings} <= {(c, SEEDED), (d, SEEDED)}
     comparison = fleet.truth.compare(findings, cells=[(c, SEEDED), (d, SEEDED)])
     cache = "elasticache-cluster-idle"

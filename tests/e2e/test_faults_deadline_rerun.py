@@ -23,11 +23,12 @@ from orgsweep.checks import Check, all_checks
 from orgsweep.clock import FakeClock
 from orgsweep.demo import FleetSpec, scoped_environ
 from orgsweep.demo.faults import FaultPlan
+from orgsweep.demo.scoring import read_table
 from orgsweep.pipeline.classify import DEADLINE_ERROR_CODE
 from orgsweep.pipeline.raw import read_raw_cell
 from orgsweep.storage import LocalStorage
 from orgsweep.storage.s3 import S3Storage
-from tests.e2e.faultkit import FaultFleet, fault_fleet, table
+from tests.e2e.faultkit import FaultFleet, fault_fleet
 from tests.functional.test_scan_cell_handler import FakeLambdaContext, load_handler
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -114,6 +115,6 @@ def test_a_rerun_of_the_same_run_id_rewrites_identical_tables(fleet: FaultFleet,
         ("inventory", ("account_id", "region", "resource_type", "resource_id")),
         ("coverage", ("account_id", "region", "check_id")),
     ):
-        rows = table(tmp_path, name, "rerun")
+        rows = read_table(tmp_path, name, "rerun")
         assert rows and len({tuple(row[column] for column in key) for row in rows}) == len(rows), name
     assert LocalStorage(tmp_path).exists("runs/rerun/summary.json")

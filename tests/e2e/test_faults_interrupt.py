@@ -22,8 +22,9 @@ from orgsweep.checks import all_checks
 from orgsweep.cli.exceptions import EXIT_CELLS_NOT_OK
 from orgsweep.demo import FleetSpec
 from orgsweep.demo.faults import FaultPlan
+from orgsweep.demo.scoring import read_table
 from orgsweep.types import CELL_LEVEL_CHECK_ID
-from tests.e2e.faultkit import FaultFleet, fault_fleet, table
+from tests.e2e.faultkit import FaultFleet, fault_fleet
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -80,7 +81,7 @@ def test_every_cell_is_covered_either_complete_or_cancelled(
     fleet: FaultFleet, interrupted: tuple[Path, int, str]
 ) -> None:
     out = interrupted[0]
-    coverage = table(out, "coverage", RUN_ID)
+    coverage = read_table(out, "coverage", RUN_ID)
     by_cell: dict[tuple[str, str], list[dict[str, object]]] = {}
     for row in coverage:
         by_cell.setdefault((str(row["account_id"]), str(row["region"])), []).append(row)
@@ -102,9 +103,9 @@ def test_the_cells_that_ran_found_what_the_seed_put_there(
     fleet: FaultFleet, interrupted: tuple[Path, int, str]
 ) -> None:
     out = interrupted[0]
-    coverage = table(out, "coverage", RUN_ID)
+    coverage = read_table(out, "coverage", RUN_ID)
     complete = {(r["account_id"], r["region"]) for r in coverage if r["status"] == "ok"}
-    findings = table(out, "findings", RUN_ID)
+    findings = read_table(out, "findings", RUN_ID)
     assert {(f["account_id"], f["region"]) for f in findings} <= complete
     comparison = fleet.truth.compare(findings, cells=complete)
     assert comparison.ok, [str(m) for m in comparison.mismatches]

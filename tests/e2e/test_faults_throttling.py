@@ -19,9 +19,10 @@ from orgsweep.aws import is_throttling_error
 from orgsweep.clock import ScaledClock
 from orgsweep.demo import FleetSpec
 from orgsweep.demo.faults import FaultPlan, Outcome, RequestRecord
+from orgsweep.demo.scoring import read_table
 from orgsweep.engine import EngineResult
 from orgsweep.types import CELL_LEVEL_CHECK_ID
-from tests.e2e.faultkit import FaultFleet, fault_fleet, finding_keys, outcomes, table
+from tests.e2e.faultkit import FaultFleet, fault_fleet, finding_keys, outcomes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -72,10 +73,10 @@ def test_twenty_percent_throttling_changes_nothing_but_the_counters(
 
     assert_throttled_everywhere(requests, throttled, 0.2)
     # ... and the result is the clean run's: same findings, every check ok.
-    assert finding_keys(table(tmp_path, "findings", "throttled-20")) == finding_keys(
-        table(clean[0], "findings", "clean")
+    assert finding_keys(read_table(tmp_path, "findings", "throttled-20")) == finding_keys(
+        read_table(clean[0], "findings", "clean")
     )
-    coverage = table(tmp_path, "coverage", "throttled-20")
+    coverage = read_table(tmp_path, "coverage", "throttled-20")
     assert {row["status"] for row in coverage} == {"ok"}
     assert result.cells_by_status == {"ok": 4}
     # The coverage counters say exactly what happened on the wire: every request the cells
@@ -104,7 +105,7 @@ def test_sixty_percent_throttling_under_the_conservative_preset_loses_no_resourc
     throttled = outcomes(requests, Outcome.THROTTLED)
     assert_throttled_everywhere(requests, throttled, 0.6)
 
-    coverage = table(tmp_path, "coverage", "throttled-60")
+    coverage = read_table(tmp_path, "coverage", "throttled-60")
     assert {row["status"] for row in coverage} <= {"ok", "throttled"}
     not_ok = {(r["account_id"], r["region"], r["check_id"]) for r in coverage if r["status"] != "ok"}
     for row in coverage:
@@ -113,10 +114,10 @@ def test_sixty_percent_throttling_under_the_conservative_preset_loses_no_resourc
     # Every finding of the clean run is here, unless coverage says its check (or cell) was throttled.
     expected = {
         key
-        for key in finding_keys(table(clean[0], "findings", "clean"))
+        for key in finding_keys(read_table(clean[0], "findings", "clean"))
         if key[:3] not in not_ok and (*key[:2], CELL_LEVEL_CHECK_ID) not in not_ok
     }
-    assert finding_keys(table(tmp_path, "findings", "throttled-60")) == expected
+    assert finding_keys(read_table(tmp_path, "findings", "throttled-60")) == expected
     totals = _coverage_totals(coverage)
     assert totals["api_calls"] == len(requests)
     assert totals["throttles"] == len(throttled)

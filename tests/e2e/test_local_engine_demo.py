@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import pytest
 
 from orgsweep.checks import all_checks
 from orgsweep.demo import DemoServer, FleetSpec, GroundTruth, SeededFleet, seed_fleet
-from orgsweep.demo.scoring import read_findings
+from orgsweep.demo.scoring import read_findings, read_table
 from orgsweep.engine import EngineProgress, EngineResult, LocalEngine
 from orgsweep.pipeline.execution_input import parse_execution_input
 from orgsweep.storage import LocalStorage
@@ -50,14 +48,6 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scanned]:
         yield Scanned(fleet, truth, result, root, progress)
 
 
-def _table(root: Path, name: str) -> list[dict[str, Any]]:
-    pattern = str(root / "tables" / name / "dt=*" / "*.parquet")
-    relation = duckdb.sql(f"SELECT * FROM read_parquet('{pattern}')")
-    assert relation is not None
-    rows: list[dict[str, Any]] = relation.to_arrow_table().to_pylist()
-    return rows
-
-
 def test_the_fleet_covers_every_check_with_idle_and_busy_resources(scanned: Scanned) -> None:
     counts = scanned.truth.counts()
     assert set(counts) == {c.id for c in all_checks()}
@@ -81,7 +71,7 @@ def test_findings_match_the_ground_truth_exactly(scanned: Scanned) -> None:
 
 
 def test_every_cell_and_check_is_covered_ok(scanned: Scanned) -> None:
-    coverage = _table(scanned.root, "coverage")
+    coverage = read_table(scanned.root, "coverage", "e2e-local")
     assert len(coverage) == 2 * len(REGIONS) * len(all_checks())
     assert {row["status"] for row in coverage} == {"ok"}
     assert scanned.result.all_cells_ok and not scanned.result.cancelled
@@ -95,7 +85,7 @@ def test_summary_and_inventory_agree_with_the_tables(scanned: Scanned) -> None:
     assert summary["run_id"] == "e2e-local"
     assert summary["cells"] == {"total": 4, "by_status": {"ok": 4}, "by_outcome": {"output": 4}}
     assert summary["findings"]["total"] == len(scanned.truth.expected_findings())
-    inventory = _table(scanned.root, "inventory")
+    inventory = read_table(scanned.root, "inventory", "e2e-local")
     assert summary["inventory"]["total"] == len(inventory) > 0
     assert summary["estimated_monthly_cost_usd"]["total"] > 0
 

@@ -27,11 +27,16 @@ def _table_query(root: Path, table: str, run_id: str, sql: str) -> Iterator[Any]
         connection.close()
 
 
-def read_findings(root: Path, run_id: str) -> list[dict[str, Any]]:
-    """The findings rows of `run_id` under a local results folder (DuckDB over tables/findings)."""
-    with _table_query(root, "findings", run_id, f"SELECT {_COLUMNS} FROM read_parquet($files)") as relation:
+def read_table(root: Path, table: str, run_id: str, columns: str = "*") -> list[dict[str, Any]]:
+    """The rows of `run_id`'s `table` (findings, inventory, coverage) under a local results folder."""
+    with _table_query(root, table, run_id, f"SELECT {columns} FROM read_parquet($files)") as relation:
         rows: list[dict[str, Any]] = relation.to_arrow_table().to_pylist()
     return rows
+
+
+def read_findings(root: Path, run_id: str) -> list[dict[str, Any]]:
+    """The findings rows of `run_id` under a local results folder (DuckDB over tables/findings)."""
+    return read_table(root, "findings", run_id, _COLUMNS)
 
 
 def scanned_cells(root: Path, run_id: str) -> set[tuple[str, str]]:
@@ -42,4 +47,4 @@ def scanned_cells(root: Path, run_id: str) -> set[tuple[str, str]]:
     return {(str(account), str(region)) for account, region in rows}
 
 
-__all__ = ["read_findings", "scanned_cells"]
+__all__ = ["read_findings", "read_table", "scanned_cells"]
