@@ -44,7 +44,7 @@ from orgsweep.pipeline.scan import metric_end_time, scan_cell
 from orgsweep.pipeline.types import Cell, RunSettings
 from orgsweep.storage import LocalStorage
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for bench.moto_child when run as a script
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench.* and tests.* when run as a script
 from bench.moto_child import (
     CHILD_FLAG,
     MotoChild,
@@ -54,7 +54,8 @@ from bench.moto_child import (
     serve,
     use_fake_aws_credentials,
 )
-from bench.scan_probe import QueryRecorder, ScanProbe, ThreadProfiler
+from bench.scan_probe import ScanProbe, ThreadProfiler
+from tests.functional.scan_bigcell import QueryRecorder
 
 ACCOUNT_ID = "111111111111"
 REGION = "eu-west-1"

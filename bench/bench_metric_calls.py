@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
 import tempfile
@@ -41,6 +40,7 @@ sys.path.insert(0, str(ROOT))  # bench/ is a namespace package next to the libra
 
 from bench.metric_cell import FleetMix, build_metric_cell, metric_key, pick_with_history, write_history  # noqa: E402
 from bench.metric_compare import Comparison, compare_series, fetch_baseline, minimum_calls  # noqa: E402
+from bench.moto_child import use_fake_aws_credentials  # noqa: E402
 
 from orgsweep.aws import ClientFactory, assume_role_session  # noqa: E402
 from orgsweep.checks import Check, all_checks, build_checks  # noqa: E402
@@ -135,17 +135,14 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, help="seeds moto's ids and the metric history (default 0)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
-    # A user's AWS profile or config must not change where (or as whom) anything is sent.
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-        os.environ.pop(name, None)
-    safe = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+    use_fake_aws_credentials()  # a user's AWS profile or config must not change where (or as whom) anything goes
 
     mix = FleetMix.for_total(args.resources)
     check_ids = metric_check_ids()
     started_at = datetime.now(UTC)
     end_time = metric_end_time(started_at)
     figures: dict[str, Any] = {"resources": mix.resources, "mix": mix.describe(), "checks": check_ids}
-    with DemoServer(id_seed=args.seed) as server, scoped_environ({**safe, "AWS_ENDPOINT_URL": server.endpoint_url}):
+    with DemoServer(id_seed=args.seed) as server, scoped_environ({"AWS_ENDPOINT_URL": server.endpoint_url}):
         hub = server.session(REGION)
         t0 = time.perf_counter()
         setup = assume_role_session(hub, ACCOUNT_ID, "bench-setup", run_id="bench-setup", region=REGION)

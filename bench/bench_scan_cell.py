@@ -16,30 +16,21 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
-import resource
 import sys
 import tempfile
 import time
 import tracemalloc
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the fleet builders live with the functional tests
 
-# Never reach a real AWS endpoint.
-for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-    os.environ.pop(_name, None)
-os.environ.update(
-    AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
-    AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-)
+from bench.moto_child import RequestCounter, rss_mib, use_fake_aws_credentials  # noqa: E402
+
+use_fake_aws_credentials()  # never reach a real AWS endpoint
 
 import boto3  # noqa: E402
-import botocore.handlers  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from tests.functional.scan_bigcell import QueryRecorder, build_big_cell  # noqa: E402
 from tests.functional.scan_fleet import ACCOUNT_ID, REGION, member_session  # noqa: E402
@@ -49,21 +40,6 @@ from orgsweep.pipeline.raw import read_raw_cell  # noqa: E402
 from orgsweep.pipeline.scan import metric_end_time, scan_cell  # noqa: E402
 from orgsweep.pipeline.types import Cell, RunSettings  # noqa: E402
 from orgsweep.storage import LocalStorage  # noqa: E402
-
-
-class RequestCounter:
-    """A before-send observer on every new botocore session: counts attempts by service.Operation."""
-
-    def __init__(self) -> None:
-        self.sent: Counter[str] = Counter()
-
-    def __call__(self, event_name: str = "", **_kwargs: Any) -> None:
-        _, service, operation = event_name.split(".", 2)
-        self.sent[f"{service}.{operation}"] += 1
-
-
-def _rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
 def main() -> None:
@@ -76,8 +52,7 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="write a cProfile of the scan here")
     args = parser.parse_args()
 
-    counter = RequestCounter()
-    botocore.handlers.BUILTIN_HANDLERS.insert(0, ("before-send", counter))
+    counter = RequestCounter().install()
     include = [c for c in args.checks.split(",") if c]
     run = RunSettings("bench-run", "OrgSweepReadOnly", preset=args.preset, checks_include=tuple(include))
     started_at = datetime.now(UTC)
@@ -91,7 +66,7 @@ def main() -> None:
         checks = build_checks(list(run.checks_include))
         recorder = QueryRecorder(checks)
         counter.sent.clear()
-        rss_before = _rss_mib()
+        rss_before = rss_mib()
         if args.tracemalloc:
             tracemalloc.start()
         profiler = cProfile.Profile() if args.profile else None
@@ -111,7 +86,7 @@ def main() -> None:
           f"{args.history} of each with metric history; checks: {len(checks)}; preset: {run.preset}")
     print(f"build fleet in moto:   {build_s:8.2f} s")
     print(f"scan_cell wall time:   {scan_s:8.2f} s   status={summary.status}")
-    print(f"peak RSS (process):    {_rss_mib():8.1f} MiB (before scan {rss_before:.1f} MiB; includes moto)")
+    print(f"peak RSS (process):    {rss_mib():8.1f} MiB (before scan {rss_before:.1f} MiB; includes moto)")
     if heap_peak is not None:
         print(f"scan Python-heap peak: {heap_peak:8.1f} MiB (tracemalloc)")
     print(f"API calls:             {summary.api_calls:8d}   throttles={summary.throttles} retries={summary.retries}")

@@ -9,13 +9,15 @@ the first sample it finds, so its timestamps are the samples' own.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from orgsweep.metrics import MAX_QUERIES_PER_CALL, MetricQuery, MetricSeries
+from tests.functional.scan_bigcell import minimum_calls as fewest_calls
+from tests.functional.scan_bigcell import queries_by_window
+
+from orgsweep.metrics import MetricQuery, MetricSeries
 from orgsweep.metrics.planning import query_window
 
 #: Statistics GetMetricStatistics takes in `Statistics`; anything else (p99, tm90…) is an ExtendedStatistic.
@@ -39,9 +41,8 @@ class Comparison:
 
 def minimum_calls(queries: Iterable[MetricQuery]) -> MinimumCalls:
     """The fewest GetMetricData calls for `queries`: ceil(n / 500) per window (datapoints permitting)."""
-    by_window = Counter(query.lookback_days for query in set(queries))
-    calls = sum(math.ceil(n / MAX_QUERIES_PER_CALL) for n in by_window.values())
-    return MinimumCalls(dict(by_window), calls)
+    distinct = set(queries)
+    return MinimumCalls(queries_by_window(distinct), fewest_calls(distinct))
 
 
 def get_metric_statistics(client: Any, query: MetricQuery, end_time: datetime) -> list[tuple[datetime, float]]:

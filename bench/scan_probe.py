@@ -3,7 +3,6 @@
 Benchmark-only: ScanProbe and ThreadProfiler replace module attributes for the duration of a
 `with` block and put them back afterwards; nothing here changes what the scan does.
 
-QueryRecorder   wraps the checks' metric_queries: distinct queries, fewest GetMetricData calls.
 ScanProbe       times scan_cell's phases (discover, metrics, evaluate) and keeps the cell's
                 LimiterSet, whose buckets say how long callers waited for tokens, per service.
 ThreadProfiler  a cProfile of CPU time (time.thread_time) in every thread started inside the
@@ -14,44 +13,16 @@ ThreadProfiler  a cProfile of CPU time (time.thread_time) in every thread starte
 from __future__ import annotations
 
 import cProfile
-import math
 import pstats
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import orgsweep.pipeline.scan as scan_module
-from orgsweep.checks import Check, Resource
-from orgsweep.metrics import MAX_QUERIES_PER_CALL, MetricQuery
 from orgsweep.ratelimit import LimiterSet
 
 PHASES = ("discover_all", "fetch_metrics", "evaluate_all")
-
-
-class QueryRecorder:
-    """Wraps the checks' metric_queries to record every query the scan asks for."""
-
-    def __init__(self, checks: Iterable[Check]) -> None:
-        self.queries: set[MetricQuery] = set()
-        for check in checks:
-            check.metric_queries = self._recording(check.metric_queries)  # type: ignore[method-assign]
-
-    def _recording(self, original: Callable[[Resource], Sequence[MetricQuery]]) -> Any:
-        def recording(resource: Resource) -> Sequence[MetricQuery]:
-            queries = original(resource)
-            self.queries.update(queries)
-            return queries
-
-        return recording
-
-    def by_window(self) -> dict[int, int]:
-        return dict(sorted(Counter(q.lookback_days for q in self.queries).items()))
-
-    def minimum_calls(self) -> int:
-        """Σ over lookback windows of ceil(queries / 500): the fewest GetMetricData calls possible."""
-        return sum(math.ceil(n / MAX_QUERIES_PER_CALL) for n in self.by_window().values())
 
 
 class ScanProbe:
@@ -145,4 +116,4 @@ class ThreadProfiler:
         return stats
 
 
-__all__ = ["PHASES", "QueryRecorder", "ScanProbe", "ThreadProfiler"]
+__all__ = ["PHASES", "ScanProbe", "ThreadProfiler"]

@@ -4,8 +4,8 @@ metric history, shared by the GetMetricData-count test and bench/bench_scan_cell
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -80,28 +80,34 @@ def build_big_cell(session: boto3.Session, today: datetime, *, instances: int = 
     return cell
 
 
+def queries_by_window(queries: Iterable[MetricQuery]) -> dict[int, int]:
+    """Distinct queries per lookback window (the batcher groups calls by window), by days."""
+    return dict(sorted(Counter(query.lookback_days for query in set(queries)).items()))
+
+
+def minimum_calls(queries: Iterable[MetricQuery]) -> int:
+    """Σ over windows of ceil(queries / 500): the fewest GetMetricData calls possible."""
+    return sum(math.ceil(n / MAX_QUERIES_PER_CALL) for n in queries_by_window(queries).values())
+
+
 class QueryRecorder:
     """Wraps checks' metric_queries to record every query a scan asks for."""
 
     def __init__(self, checks: Iterable[Check]) -> None:
         self.queries: set[MetricQuery] = set()
         for check in checks:
-            original = check.metric_queries
+            check.metric_queries = self._recording(check.metric_queries)  # type: ignore[method-assign]
 
-            def recording(resource: Resource, _original: Any = original) -> Sequence[MetricQuery]:
-                queries = _original(resource)
-                self.queries.update(queries)
-                return queries
+    def _recording(self, original: Callable[[Resource], Sequence[MetricQuery]]) -> Callable[..., Sequence[MetricQuery]]:
+        def recording(resource: Resource) -> Sequence[MetricQuery]:
+            queries = original(resource)
+            self.queries.update(queries)
+            return queries
 
-            check.metric_queries = recording  # type: ignore[method-assign]
+        return recording
 
     def by_window(self) -> dict[int, int]:
-        """Distinct queries per lookback window (the calls' grouping)."""
-        counts: dict[int, int] = defaultdict(int)
-        for query in self.queries:
-            counts[query.lookback_days] += 1
-        return dict(counts)
+        return queries_by_window(self.queries)
 
     def minimum_calls(self) -> int:
-        """Σ over windows of ceil(queries / 500): the fewest GetMetricData calls possible."""
-        return sum(math.ceil(n / MAX_QUERIES_PER_CALL) for n in self.by_window().values())
+        return minimum_calls(self.queries)
