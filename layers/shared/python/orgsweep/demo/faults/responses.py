@@ -101,10 +101,6 @@ def region_disabled_reply(service: str, action: str, protocol: Protocol, account
     return _REGION_OFF_BY_PROTOCOL.get(protocol, _REGION_OFF_DEFAULT)
 
 
-def server_error_reply(code: str = "InternalError") -> ErrorReply:
-    return ErrorReply(500, code, "We encountered an internal error. Please try again.")
-
-
 def render(reply: ErrorReply, protocol: Protocol) -> tuple[dict[str, str], bytes]:
     """Headers and body of `reply` in `protocol`."""
     code, message = escape(reply.code), escape(reply.message)
@@ -128,7 +124,7 @@ def render(reply: ErrorReply, protocol: Protocol) -> tuple[dict[str, str], bytes
         return {"Content-Type": "application/xml"}, body.encode()
     if protocol is Protocol.CBOR:
         headers = {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}
-        return headers, cbor_text_map({"__type": reply.code, "message": reply.message})
+        return headers, _cbor_text_map({"__type": reply.code, "message": reply.message})
     content_type = "application/x-amz-json-1.1" if protocol is Protocol.JSON else "application/json"
     headers = {"Content-Type": content_type, "x-amzn-ErrorType": reply.code}
     return headers, json.dumps({"__type": reply.code, "message": reply.message}).encode()
@@ -143,7 +139,7 @@ def _cbor_text(value: str) -> bytes:
     return bytes([0x79]) + len(data).to_bytes(2, "big") + data
 
 
-def cbor_text_map(items: dict[str, str]) -> bytes:
+def _cbor_text_map(items: dict[str, str]) -> bytes:
     """A CBOR map of text to text (all an error body needs; fewer than 24 entries)."""
     if len(items) >= 24:
         raise ValueError("cbor_text_map encodes fewer than 24 entries")
@@ -153,10 +149,8 @@ def cbor_text_map(items: dict[str, str]) -> bytes:
 __all__ = [
     "ErrorReply",
     "Protocol",
-    "cbor_text_map",
     "denied_reply",
     "region_disabled_reply",
     "render",
-    "server_error_reply",
     "throttle_reply",
 ]
