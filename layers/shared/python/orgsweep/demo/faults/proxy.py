@@ -40,6 +40,8 @@ _HOP_BY_HOP = frozenset(
     }
 )
 _LOOPBACK = "127.0.0.1"
+#: Marks the proxy's own 502 (moto unreachable), so it is recorded as UPSTREAM_ERROR.
+_UPSTREAM_FAILED_HEADER = "x-orgsweep-proxy"
 #: HTTP status, headers, body.
 _Reply = tuple[int, dict[str, str], bytes]
 
@@ -133,10 +135,8 @@ class FaultProxy:
         if info is None:  # moto's own API (/moto-api/...): pass through, unrecorded
             return self._forward(method, target, headers, body)
         injector = self._injector
-        if info.is_assume_role and info.role_account:
-            account = info.role_account
-        else:
-            account = self.accounts.account_of(info.access_key)
+        # sts:AssumeRole* counts for the role's account (RequestRecord); the rest for the key's.
+        account = info.role_account or self.accounts.account_of(info.access_key)
         delay = injector.latency_s(info)
         if delay > 0:
             self._clock.sleep(delay)
@@ -147,9 +147,10 @@ class FaultProxy:
             reply_headers, reply_body = render(reply, info.protocol)
             return reply.status, reply_headers, reply_body
         status, reply_headers, reply_body = self._forward(method, target, headers, body)
-        outcome = Outcome.UPSTREAM_ERROR if status == 502 and "x-orgsweep-proxy" in reply_headers else Outcome.FORWARDED
+        upstream_failed = status == 502 and _UPSTREAM_FAILED_HEADER in reply_headers
+        outcome = Outcome.UPSTREAM_ERROR if upstream_failed else Outcome.FORWARDED
         self._record(info, account, outcome, status)
-        if info.is_assume_role and info.role_account and status == 200:
+        if info.role_account and status == 200:
             self.accounts.learn(info.role_account, reply_body)
         return status, reply_headers, reply_body
 
@@ -174,7 +175,7 @@ class FaultProxy:
                     # HTML as the generic error "502" and retries it; plain text would be a parse error.
                     message = escape(f"fault proxy: upstream {self._upstream[0]}:{self._upstream[1]} failed: {exc}")
                     page = f"<html><body><b>502 Bad Gateway</b><p>{message}</p></body></html>"
-                    return 502, {"Content-Type": "text/html", "x-orgsweep-proxy": "upstream"}, page.encode()
+                    return 502, {"Content-Type": "text/html", _UPSTREAM_FAILED_HEADER: "upstream"}, page.encode()
                 continue
             reply_headers = {k: v for k, v in response.getheaders() if k.lower() not in _HOP_BY_HOP}
             if method == "HEAD":  # no body, but the length a GET would have
