@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import botocore.retries.standard
 import pytest
 
 from orgsweep.aws import is_throttling_error
@@ -23,6 +22,7 @@ from orgsweep.demo.scoring import read_table
 from orgsweep.engine import EngineResult
 from orgsweep.types import CELL_LEVEL_CHECK_ID
 from tests.e2e.faultkit import FaultFleet, fault_fleet, finding_keys, outcomes
+from tests.functional.aws_fakes import zero_backoff
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -89,7 +89,7 @@ def test_twenty_percent_throttling_changes_nothing_but_the_counters(
 @pytest.fixture
 def instant_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     # botocore sleeps its backoff on the real clock; the scaled clock covers only ours.
-    monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda self, context: 0.0)
+    zero_backoff(monkeypatch)
 
 
 @pytest.mark.usefixtures("instant_backoff")

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import botocore.handlers
-import botocore.retries.standard
 import pytest
 from botocore.awsrequest import AWSResponse
 
 from orgsweep.demo.faults import ErrorReply, Protocol, render
+from tests.functional.aws_fakes import zero_backoff
 
 #: Wire protocol of the services whose requests do not say it themselves (by hyphenized service id).
 _PROTOCOLS = {"ec2": Protocol.EC2, "lambda": Protocol.REST_JSON, "eks": Protocol.REST_JSON, "s3": Protocol.REST_XML}
@@ -100,5 +100,5 @@ def install_faults(monkeypatch: pytest.MonkeyPatch) -> Faults:
     monkeypatch.setattr(
         botocore.handlers, "BUILTIN_HANDLERS", [("before-send", handler), *botocore.handlers.BUILTIN_HANDLERS]
     )
-    monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda self, context: 0.0)
+    zero_backoff(monkeypatch)
     return handler
