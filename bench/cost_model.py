@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests.functional.scan_bigcell (the query recorder)
 
 # Prices (us-east-1 list; docs/cost-model.md cites each).
 LAMBDA_PER_REQUEST = 0.20 / 1e6  # P1
@@ -60,40 +61,28 @@ class DemoCell:
 
 def measure_demo_cell() -> DemoCell:
     """Scan one seeded demo cell through the fault proxy; count calls per service and metrics requested."""
+    from tests.functional.scan_bigcell import QueryRecorder
+
+    from orgsweep.checks import build_checks
     from orgsweep.demo import DemoServer, FleetSpec, scoped_environ, seed_fleet
     from orgsweep.demo.faults import FaultProxy
-    from orgsweep.metrics import batcher as batcher_module
     from orgsweep.pipeline.scan import scan_cell
     from orgsweep.pipeline.types import Cell, RunSettings
     from orgsweep.storage import LocalStorage, raw_cell_key
 
-    requested: list[int] = []
-    original_fetch = batcher_module.MetricBatcher.fetch
-
-    def counting_fetch(self: Any) -> Any:
-        result = original_fetch(self)
-        requested.append(len(result))  # every added query gets a series: one per metric requested
-        return result
-
+    checks = build_checks([], [], {})
+    recorder = QueryRecorder(checks)  # GetMetricData bills each distinct query: one metric requested
     with DemoServer() as server, tempfile.TemporaryDirectory() as tmp:
         fleet, _ = seed_fleet(server.endpoint_url, server.session(), FleetSpec(accounts=1, regions=("us-east-1",)))
         account = fleet.accounts[0]
         with FaultProxy(server.endpoint_url) as proxy, scoped_environ({"AWS_ENDPOINT_URL": proxy.endpoint_url}):
-            batcher_module.MetricBatcher.fetch = counting_fetch  # type: ignore[method-assign]
-            try:
-                storage = LocalStorage(Path(tmp))
-                summary = scan_cell(
-                    server.session(),
-                    Cell(account.account_id, account.name, "us-east-1"),
-                    RunSettings("model", "OrgSweepReadOnly"),
-                    storage=storage,
-                )
-            finally:
-                batcher_module.MetricBatcher.fetch = original_fetch  # type: ignore[method-assign]
+            cell = Cell(account.account_id, account.name, "us-east-1")
+            run = RunSettings("model", "OrgSweepReadOnly")
+            summary = scan_cell(server.session(), cell, run, storage=LocalStorage(Path(tmp)), checks=checks)
             calls = Counter(f"{r.service}" for r in proxy.records() if r.account_id == account.account_id)
         raw = (Path(tmp) / raw_cell_key("model", account.account_id, "us-east-1")).stat().st_size
     assert summary.status == "ok", summary
-    return DemoCell(calls, sum(requested), raw)
+    return DemoCell(calls, len(recorder.queries), raw)
 
 
 def handler_import_s() -> float:
