@@ -37,12 +37,12 @@ from pathlib import Path
 from typing import Any
 
 from orgsweep.checks import build_checks
-from orgsweep.demo import MEMBER_ROLE_NAME, scoped_environ
-from orgsweep.demo.server import DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, HUB_ACCOUNT_ID
 from orgsweep.pipeline.raw import read_raw_cell
 from orgsweep.pipeline.scan import metric_end_time, scan_cell
 from orgsweep.pipeline.types import Cell, RunSettings
 from orgsweep.storage import LocalStorage
+from orgsweep_local.demo import MEMBER_ROLE_NAME, scoped_environ
+from orgsweep_local.demo.server import DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, HUB_ACCOUNT_ID
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench.* and tests.* when run as a script
 from bench.moto_child import (

@@ -42,11 +42,6 @@ from pathlib import Path
 from typing import Any
 
 from orgsweep.checks import build_checks
-from orgsweep.demo import FleetSpec, GroundTruth, scoped_environ, seed_fleet
-from orgsweep.demo.faults import FaultPlan, FaultProxy
-from orgsweep.demo.scoring import read_findings, scanned_cells
-from orgsweep.demo.server import DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY
-from orgsweep.engine import EngineProgress, LocalEngine
 from orgsweep.pipeline.aggregate import aggregate
 from orgsweep.pipeline.execution_input import ExecutionInput, parse_execution_input
 from orgsweep.pipeline.manifest import read_manifest
@@ -55,6 +50,11 @@ from orgsweep.pipeline.raw import read_raw_cell
 from orgsweep.pipeline.scan import scan_cell
 from orgsweep.presets import get_preset
 from orgsweep.storage import LocalStorage, raw_cell_key, summary_key
+from orgsweep_local.demo import FleetSpec, GroundTruth, scoped_environ, seed_fleet
+from orgsweep_local.demo.faults import FaultPlan, FaultProxy
+from orgsweep_local.demo.scoring import read_findings, scanned_cells
+from orgsweep_local.demo.server import DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY
+from orgsweep_local.engine import EngineProgress, LocalEngine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for bench.moto_child when run as a script
 from bench.moto_child import (

@@ -1,6 +1,6 @@
 """Metric API calls for one 1,000-resource cell: batched GetMetricData vs per-query GetMetricStatistics.
 
-Builds one (account, region) cell in the demo's embedded moto server (orgsweep.demo.DemoServer):
+Builds one (account, region) cell in the demo's embedded moto server (orgsweep_local.demo.DemoServer):
 running instances with their root volumes, RDS instances, Lambda functions, NAT gateways,
 ALBs/NLBs, ElastiCache clusters and interface endpoints — the resources of the checks that read
 CloudWatch — and a sparse metric history (5% of the resources). Then, through a FaultProxy with
@@ -46,14 +46,14 @@ from orgsweep.aws import ClientFactory, assume_role_session  # noqa: E402
 from orgsweep.checks import Check, all_checks, build_checks  # noqa: E402
 from orgsweep.checks.policy import member_role_policy, member_role_trust_policy  # noqa: E402
 from orgsweep.clock import SYSTEM_CLOCK  # noqa: E402
-from orgsweep.demo import HUB_ACCOUNT_ID, MEMBER_ROLE_NAME, DemoServer, scoped_environ  # noqa: E402
-from orgsweep.demo.faults import FaultProxy, RequestRecord  # noqa: E402
 from orgsweep.metrics import MetricBatcher, MetricQuery, MetricSeries  # noqa: E402
 from orgsweep.pipeline.cellcontext import CellContext  # noqa: E402
 from orgsweep.pipeline.phases import CheckRun, discover_all, plan_queries  # noqa: E402
 from orgsweep.pipeline.scan import metric_end_time, scan_cell  # noqa: E402
 from orgsweep.pipeline.types import Cell, RunSettings  # noqa: E402
 from orgsweep.storage import LocalStorage  # noqa: E402
+from orgsweep_local.demo import HUB_ACCOUNT_ID, MEMBER_ROLE_NAME, DemoServer, scoped_environ  # noqa: E402
+from orgsweep_local.demo.faults import FaultProxy, RequestRecord  # noqa: E402
 
 ACCOUNT_ID = "111111111111"
 REGION = "eu-west-1"

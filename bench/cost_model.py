@@ -64,11 +64,11 @@ def measure_demo_cell() -> DemoCell:
     from tests.functional.scan_bigcell import QueryRecorder
 
     from orgsweep.checks import build_checks
-    from orgsweep.demo import DemoServer, FleetSpec, scoped_environ, seed_fleet
-    from orgsweep.demo.faults import FaultProxy
     from orgsweep.pipeline.scan import scan_cell
     from orgsweep.pipeline.types import Cell, RunSettings
     from orgsweep.storage import LocalStorage, raw_cell_key
+    from orgsweep_local.demo import DemoServer, FleetSpec, scoped_environ, seed_fleet
+    from orgsweep_local.demo.faults import FaultProxy
 
     checks = build_checks([], [], {})
     recorder = QueryRecorder(checks)  # GetMetricData bills each distinct query: one metric requested

@@ -128,7 +128,7 @@ class MotoChild:
 
 def serve(build: Callable[[Any], dict[str, Any]]) -> None:
     """The child's side: start the server, `build(server)`, report, serve until stdin closes."""
-    from orgsweep.demo import DemoServer
+    from orgsweep_local.demo import DemoServer
 
     use_fake_aws_credentials()
     with DemoServer() as server:
@@ -138,7 +138,7 @@ def serve(build: Callable[[Any], dict[str, Any]]) -> None:
 
 def serve_proxy(upstream_url: str, latency_s: float) -> None:
     """A child that is only a FaultProxy adding `latency_s` to every call: its CPU is not the scanner's."""
-    from orgsweep.demo.faults import FaultPlan, FaultProxy
+    from orgsweep_local.demo.faults import FaultPlan, FaultProxy
 
     use_fake_aws_credentials()
     with FaultProxy(upstream_url, FaultPlan(latency_s={"*": latency_s})) as proxy:

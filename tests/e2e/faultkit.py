@@ -2,7 +2,7 @@
 
 The fleet is seeded straight into moto; every scan goes through the FaultProxy (real HTTP),
 so what the scanner sees is what AWS would send: throttling errors, AccessDenied, disabled
-regions, latency. Tables are read back with orgsweep.demo.scoring.read_table (DuckDB).
+regions, latency. Tables are read back with orgsweep_local.demo.scoring.read_table (DuckDB).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from orgsweep.clock import SYSTEM_CLOCK, Clock
-from orgsweep.demo import DemoServer, FleetSpec, GroundTruth, SeededFleet, scoped_environ, seed_fleet
-from orgsweep.demo.faults import FaultPlan, FaultProxy, Outcome, RequestRecord
-from orgsweep.engine import EngineResult, LocalEngine
 from orgsweep.pipeline.execution_input import parse_execution_input
 from orgsweep.storage import LocalStorage
+from orgsweep_local.demo import DemoServer, FleetSpec, GroundTruth, SeededFleet, scoped_environ, seed_fleet
+from orgsweep_local.demo.faults import FaultPlan, FaultProxy, Outcome, RequestRecord
+from orgsweep_local.engine import EngineResult, LocalEngine
 
 #: A finding as the fault tests compare it: what was found, not when.
 FindingKey = tuple[str, str, str, str, str]

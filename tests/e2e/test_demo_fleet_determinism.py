@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orgsweep.demo import DemoServer, FleetSpec, GroundTruth, seed_fleet
+from orgsweep_local.demo import DemoServer, FleetSpec, GroundTruth, seed_fleet
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180), pytest.mark.xdist_group("e2e-demo-determinism")]
 

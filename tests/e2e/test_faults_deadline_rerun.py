@@ -21,13 +21,13 @@ import pytest
 
 from orgsweep.checks import Check, all_checks
 from orgsweep.clock import FakeClock
-from orgsweep.demo import FleetSpec, scoped_environ
-from orgsweep.demo.faults import FaultPlan
-from orgsweep.demo.scoring import read_table
 from orgsweep.pipeline.classify import DEADLINE_ERROR_CODE
 from orgsweep.pipeline.raw import read_raw_cell
 from orgsweep.storage import LocalStorage
 from orgsweep.storage.s3 import S3Storage
+from orgsweep_local.demo import FleetSpec, scoped_environ
+from orgsweep_local.demo.faults import FaultPlan
+from orgsweep_local.demo.scoring import read_table
 from tests.e2e.faultkit import FaultFleet, fault_fleet
 from tests.functional.test_scan_cell_handler import FakeLambdaContext, load_handler
 

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from orgsweep.checks import all_checks
-from orgsweep.cli.exceptions import EXIT_CELLS_NOT_OK
-from orgsweep.demo import FleetSpec
-from orgsweep.demo.faults import FaultPlan
-from orgsweep.demo.scoring import read_table
 from orgsweep.types import CELL_LEVEL_CHECK_ID
+from orgsweep_local.cli.exceptions import EXIT_CELLS_NOT_OK
+from orgsweep_local.demo import FleetSpec
+from orgsweep_local.demo.faults import FaultPlan
+from orgsweep_local.demo.scoring import read_table
 from tests.e2e.faultkit import FaultFleet, fault_fleet
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]

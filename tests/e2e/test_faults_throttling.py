@@ -16,11 +16,11 @@ import pytest
 
 from orgsweep.aws import is_throttling_error
 from orgsweep.clock import ScaledClock
-from orgsweep.demo import FleetSpec
-from orgsweep.demo.faults import FaultPlan, Outcome, RequestRecord
-from orgsweep.demo.scoring import read_table
-from orgsweep.engine import EngineResult
 from orgsweep.types import CELL_LEVEL_CHECK_ID
+from orgsweep_local.demo import FleetSpec
+from orgsweep_local.demo.faults import FaultPlan, Outcome, RequestRecord
+from orgsweep_local.demo.scoring import read_table
+from orgsweep_local.engine import EngineResult
 from tests.e2e.faultkit import FaultFleet, fault_fleet, finding_keys, outcomes
 from tests.functional.aws_fakes import zero_backoff
 

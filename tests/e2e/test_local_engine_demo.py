@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from orgsweep.checks import all_checks
-from orgsweep.demo import DemoServer, FleetSpec, GroundTruth, SeededFleet, seed_fleet
-from orgsweep.demo.scoring import read_findings, read_table
-from orgsweep.engine import EngineProgress, EngineResult, LocalEngine
 from orgsweep.pipeline.execution_input import parse_execution_input
 from orgsweep.storage import LocalStorage
 from orgsweep.types import Verdict
+from orgsweep_local.demo import DemoServer, FleetSpec, GroundTruth, SeededFleet, seed_fleet
+from orgsweep_local.demo.scoring import read_findings, read_table
+from orgsweep_local.engine import EngineProgress, EngineResult, LocalEngine
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240), pytest.mark.xdist_group("e2e-local-engine-demo")]
 

@@ -27,16 +27,16 @@ from typing import Any
 import duckdb
 import pytest
 
-from orgsweep.cli.demo_sfn import copy_bucket, moto_port
-from orgsweep.cli.watch import wait_for_execution
-from orgsweep.demo import DemoServer, FleetSpec, GroundTruth, SeededFleet, seed_fleet
-from orgsweep.demo.faults import FaultPlan, FaultProxy, FaultRule, Outcome
-from orgsweep.demo.lambda_runtime import InProcessLambda
-from orgsweep.demo.scoring import read_findings
-from orgsweep.demo.stepfunctions import deploy_hub, quiet_moto, synthesize
-from orgsweep.engine import LocalEngine
 from orgsweep.pipeline.execution_input import parse_execution_input
 from orgsweep.storage import LocalStorage
+from orgsweep_local.cli.demo_sfn import copy_bucket, moto_port
+from orgsweep_local.cli.watch import wait_for_execution
+from orgsweep_local.demo import DemoServer, FleetSpec, GroundTruth, SeededFleet, seed_fleet
+from orgsweep_local.demo.faults import FaultPlan, FaultProxy, FaultRule, Outcome
+from orgsweep_local.demo.lambda_runtime import InProcessLambda
+from orgsweep_local.demo.scoring import read_findings
+from orgsweep_local.demo.stepfunctions import deploy_hub, quiet_moto, synthesize
+from orgsweep_local.engine import LocalEngine
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300), pytest.mark.xdist_group("e2e-state-machine")]
 

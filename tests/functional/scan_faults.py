@@ -5,7 +5,7 @@ moto answers through a `before-send` handler that it appends to
 our handler *in front of it* in that list (monkeypatched, so undone after the test): every
 session created during the test — the base session, and the assumed-role sessions built
 inside scan_cell — answers a matching request with the service's real error body (rendered
-by the fault proxy's `orgsweep.demo.faults.render`), before moto is asked. Every attempt
+by the fault proxy's `orgsweep_local.demo.faults.render`), before moto is asked. Every attempt
 passes here, so retries are injected too.
 """
 
@@ -21,7 +21,7 @@ import botocore.handlers
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from orgsweep.demo.faults import ErrorReply, Protocol, render
+from orgsweep_local.demo.faults import ErrorReply, Protocol, render
 from tests.functional.aws_fakes import zero_backoff
 
 #: Wire protocol of the services whose requests do not say it themselves (by hyphenized service id).

@@ -13,10 +13,10 @@ import pytest
 
 from orgsweep.checks import all_checks
 from orgsweep.checks.policy import CELL_ACTIONS
-from orgsweep.cli.app import run
 from orgsweep.pipeline.aggregate import aggregate
 from orgsweep.pipeline.types import Cell
 from orgsweep.storage import LocalStorage
+from orgsweep_local.cli.app import run
 from tests.aggregate_fixtures import coverage, finding, inventory, raw_output, seed_run
 
 pytestmark = pytest.mark.functional

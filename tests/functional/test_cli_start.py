@@ -8,8 +8,8 @@ from typing import Any
 import boto3
 import pytest
 
-from orgsweep.cli.app import run
-from orgsweep.cli.watch import progress_of
+from orgsweep_local.cli.app import run
+from orgsweep_local.cli.watch import progress_of
 
 pytestmark = pytest.mark.functional
 

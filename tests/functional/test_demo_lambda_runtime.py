@@ -11,8 +11,8 @@ import zipfile
 import boto3
 import pytest
 
-from orgsweep.cli.watch import wait_for_execution
-from orgsweep.demo.lambda_runtime import EnvironmentGate, InProcessLambda
+from orgsweep_local.cli.watch import wait_for_execution
+from orgsweep_local.demo.lambda_runtime import EnvironmentGate, InProcessLambda
 
 pytestmark = pytest.mark.functional
 

@@ -26,8 +26,8 @@ from botocore.exceptions import ClientError
 from botocore.retries.standard import RetryContext, ThrottlingErrorDetector
 
 from orgsweep.aws import is_throttling_error
-from orgsweep.demo import HUB_ACCOUNT_ID, DemoServer
-from orgsweep.demo.faults import FaultPlan, FaultProxy, FaultRule, Outcome, RequestRecord, ThrottlePattern
+from orgsweep_local.demo import HUB_ACCOUNT_ID, DemoServer
+from orgsweep_local.demo.faults import FaultPlan, FaultProxy, FaultRule, Outcome, RequestRecord, ThrottlePattern
 from tests.functional.aws_fakes import zero_backoff
 
 pytestmark = [pytest.mark.functional, pytest.mark.timeout(120)]

@@ -10,10 +10,10 @@ import boto3
 import duckdb
 import pytest
 
-from orgsweep.engine import EngineProgress, LocalEngine
 from orgsweep.pipeline.execution_input import parse_execution_input
 from orgsweep.storage import LocalStorage
 from orgsweep.types import CELL_LEVEL_CHECK_ID
+from orgsweep_local.engine import EngineProgress, LocalEngine
 
 pytestmark = pytest.mark.functional
 
@@ -55,8 +55,8 @@ def test_cells_run_in_manifest_order_and_every_cell_is_covered(
     accounts = _organization(["alpha", "beta"])
     started: list[str] = []
     engine = LocalEngine(boto3.Session(region_name="us-east-1"), LocalStorage(tmp_path), max_workers=1)
-    from orgsweep.engine import local
     from orgsweep.pipeline.scan import scan_cell
+    from orgsweep_local.engine import local
 
     original = scan_cell
 

@@ -9,8 +9,8 @@ import pytest
 
 from orgsweep.checks import Check
 from orgsweep.checks.policy import CELL_ACTIONS, MemberPolicyError, member_role_actions, member_role_trust_policy
-from orgsweep.cli.errors import CliError
-from orgsweep.cli.inputs import InputOptions, parse_param, raw_input, validated_input
+from orgsweep_local.cli.errors import CliError
+from orgsweep_local.cli.inputs import InputOptions, parse_param, raw_input, validated_input
 
 pytestmark = pytest.mark.unit
 
@@ -97,7 +97,7 @@ def test_trust_policy_conditions() -> None:
 def test_the_explore_line_names_a_command_that_works_when_pasted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from orgsweep.cli.render import command_name
+    from orgsweep_local.cli.render import command_name
 
     script = tmp_path / "bin" / "orgsweep"
     script.parent.mkdir()

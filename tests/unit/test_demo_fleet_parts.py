@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from orgsweep.demo.exceptions import FleetSpecError
-from orgsweep.demo.ground_truth import Expectation, GroundTruth
-from orgsweep.demo.history import MAX_VALUES_PER_CALL, MetricHistory
-from orgsweep.demo.types import FleetSpec
 from orgsweep.types import Verdict
+from orgsweep_local.demo.exceptions import FleetSpecError
+from orgsweep_local.demo.ground_truth import Expectation, GroundTruth
+from orgsweep_local.demo.history import MAX_VALUES_PER_CALL, MetricHistory
+from orgsweep_local.demo.types import FleetSpec
 
 pytestmark = pytest.mark.unit
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from orgsweep.demo.stepfunctions import MOTO_RESULT_WRITER_PREFIX, moto_compatible, public_layers
+from orgsweep_local.demo.stepfunctions import MOTO_RESULT_WRITER_PREFIX, moto_compatible, public_layers
 
 pytestmark = pytest.mark.unit
 

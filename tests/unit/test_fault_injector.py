@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.parsers import create_parser
 
-from orgsweep.demo.faults import (
+from orgsweep_local.demo.faults import (
     ErrorReply,
     FaultInjector,
     FaultPlan,
@@ -25,8 +25,8 @@ from orgsweep.demo.faults import (
     render,
     signing_name,
 )
-from orgsweep.demo.faults.accounts import AccountDirectory
-from orgsweep.demo.faults.operations import rest_operation
+from orgsweep_local.demo.faults.accounts import AccountDirectory
+from orgsweep_local.demo.faults.operations import rest_operation
 
 pytestmark = pytest.mark.unit
 

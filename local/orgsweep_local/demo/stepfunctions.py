@@ -1,0 +1,224 @@
+"""Deploy the synthesized hub stack into the demo's moto, so the real state machine can run (demo-only).
+
+What it takes (TESTING-NOTES): the cloud assembly comes from the pinned CDK CLI (a
+subprocess: the library never imports CDK); its file assets are zipped into the bootstrap
+bucket and the bootstrap version parameter is created, as `cdk bootstrap` would have; the
+AWS-published layers the functions reference (Powertools, SDK for pandas) get empty
+stand-ins of the same name and version (moto resolves layers by name in the caller's
+account; their libraries come from this environment); and while CloudFormation creates the
+state machine, moto's Step Functions backend is the executing one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import subprocess
+import warnings
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from orgsweep.clock import SYSTEM_CLOCK, Clock
+from orgsweep_local.demo.environment import child_environment
+from orgsweep_local.demo.exceptions import DemoError
+from orgsweep_local.demo.server import HUB_ACCOUNT_ID
+
+QUALIFIER = "hnb659fds"
+BOOTSTRAP_VERSION_PARAMETER = f"/cdk-bootstrap/{QUALIFIER}/version"
+BOOTSTRAP_VERSION = "30"
+HUB_STACK = "OrgSweep"
+_PUBLIC_LAYER = re.compile(r":lambda:\$\{AWS::Region\}:(\d{12}):layer:([A-Za-z0-9_-]+):(\d+)$")
+_CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
+
+
+def repository_root() -> Path:
+    """The checkout this library runs from (local/orgsweep_local/demo → three levels up)."""
+    return Path(__file__).resolve().parents[3]
+
+
+def synthesize(outdir: Path, *, repo_root: Path | None = None, timeout_s: float = 600) -> Path:
+    """`cdk synth` with the repository's pinned CLI into `outdir`; return the cloud assembly folder."""
+    root = repo_root or repository_root()
+    cdk = root / "node_modules" / ".bin" / "cdk"
+    if not cdk.is_file() or not (root / "cdk.json").is_file():
+        raise DemoError(f"the Step Functions demo needs the repository checkout with the pinned CDK CLI ({cdk}): "
+                        "run `make setup` (npm ci)")
+    environment = child_environment(
+        extra={"JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1", "CDK_DISABLE_VERSION_CHECK": "1"},
+        drop=("AWS_ENDPOINT_URL", "AWS_PROFILE"),  # synth is offline; it must not see the demo's endpoint
+    )
+    try:
+        done = subprocess.run(
+            [str(cdk), "synth", "--quiet", "--output", str(outdir)],
+            cwd=root, env=environment, capture_output=True, text=True, timeout=timeout_s, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise DemoError(f"cdk synth failed: {exc}") from exc
+    if done.returncode != 0:
+        tail = " | ".join(done.stderr.strip().splitlines()[-5:])
+        raise DemoError(f"cdk synth failed (exit {done.returncode}): {tail}")
+    return outdir
+
+
+def _zip_directory(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def stage_assets(session: Any, assembly: Path, *, stack: str = HUB_STACK, region: str = "us-east-1") -> int:
+    """Upload the stack's file assets to the bootstrap bucket, create the bootstrap parameter; return asset count."""
+    manifest = json.loads((assembly / f"{stack}.assets.json").read_text(encoding="utf-8"))
+    bucket = f"cdk-{QUALIFIER}-assets-{HUB_ACCOUNT_ID}-{region}"
+    s3 = session.client("s3", region_name=region)
+    s3.create_bucket(Bucket=bucket)
+    count = 0
+    for asset in manifest.get("files", {}).values():
+        source = assembly / asset["source"]["path"]
+        data = _zip_directory(source) if source.is_dir() else source.read_bytes()
+        for destination in asset["destinations"].values():
+            s3.put_object(Bucket=bucket, Key=destination["objectKey"], Body=data)
+        count += 1
+    session.client("ssm", region_name=region).put_parameter(
+        Name=BOOTSTRAP_VERSION_PARAMETER, Value=BOOTSTRAP_VERSION, Type="String", Overwrite=True
+    )
+    return count
+
+
+def public_layers(template: dict[str, Any]) -> set[tuple[str, int]]:
+    """(name, version) of every layer the template references by a literal (public) ARN."""
+    found: set[tuple[str, int]] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            sub = node.get("Fn::Sub")
+            if isinstance(sub, str) and (match := _PUBLIC_LAYER.search(sub)):
+                found.add((match.group(2), int(match.group(3))))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for resource in template.get("Resources", {}).values():
+        if resource.get("Type") == "AWS::Lambda::Function":
+            walk(resource.get("Properties", {}).get("Layers", []))
+    return found
+
+
+def publish_stand_in_layers(session: Any, layers: set[tuple[str, int]], *, region: str = "us-east-1") -> None:
+    """Empty layers with the public layers' names, published up to their versions."""
+    client = session.client("lambda", region_name=region)
+    buffer = io.BytesIO()
+    zipfile.ZipFile(buffer, "w").close()
+    empty = buffer.getvalue()
+    for name, version in sorted(layers):
+        for _ in range(version):
+            client.publish_layer_version(LayerName=name, Content={"ZipFile": empty},
+                                         Description="orgsweep demo stand-in for an AWS-published layer")
+
+
+@contextmanager
+def executable_state_machines() -> Iterator[None]:
+    """State machines created meanwhile (by CloudFormation) land in moto's executing backend."""
+    from moto.stepfunctions import models
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    saved = models.stepfunctions_backends
+    models.stepfunctions_backends = stepfunctions_parser_backends  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        models.stepfunctions_backends = saved
+
+
+#: A ResultWriter `Prefix.$` JsonPath (moto evaluates it against the Map's result, not its input).
+_RESULT_WRITER_PREFIX = re.compile(r'\\"Prefix\.\$\\":\\"[^"]*?\\"')
+MOTO_RESULT_WRITER_PREFIX = "results/moto-result-writer"
+
+
+def moto_compatible(template_text: str) -> str:
+    """Work around two moto gaps in the state machine definition, changing nothing AWS would observe.
+
+    moto rejects an integer ToleratedFailurePercentage (AWS takes any number): it becomes a
+    float. moto evaluates a ResultWriter's `Prefix.$` against the Map's output instead of its
+    input, so the path fails and the Map with it; since moto's ResultWriter writes only an
+    empty manifest anyway, a fixed prefix replaces it.
+    """
+    text = re.sub(r'(\\"ToleratedFailurePercentage\\":)(\d+)([,}])', r"\g<1>\g<2>.0\g<3>", template_text)
+    return _RESULT_WRITER_PREFIX.sub(lambda _: f'\\"Prefix\\":\\"{MOTO_RESULT_WRITER_PREFIX}\\"', text)
+
+
+@contextmanager
+def quiet_moto() -> Iterator[None]:
+    """Silence moto's own warnings (unsupported CloudFormation types, interpreter traces) for the block.
+
+    The outcome that matters (a stack event, an execution's error and cause) is reported by
+    the caller; moto's log lines about Glue tables it skips would only bury it.
+    """
+    logger = logging.getLogger("moto")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"moto\..*")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def deploy_hub(
+    session: Any,
+    assembly: Path,
+    *,
+    stack: str = HUB_STACK,
+    region: str = "us-east-1",
+    timeout_s: float = 300,
+    clock: Clock = SYSTEM_CLOCK,
+) -> dict[str, str]:
+    """Create the hub stack in moto from the cloud assembly; return its outputs."""
+    text = (assembly / f"{stack}.template.json").read_text(encoding="utf-8")
+    stage_assets(session, assembly, stack=stack, region=region)
+    publish_stand_in_layers(session, public_layers(json.loads(text)), region=region)
+    cloudformation = session.client("cloudformation", region_name=region)
+    with executable_state_machines():
+        cloudformation.create_stack(StackName=stack, TemplateBody=moto_compatible(text), Capabilities=_CAPABILITIES)
+        deadline = clock.monotonic() + timeout_s
+        while True:
+            described = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
+            status = described["StackStatus"]
+            if not status.endswith("_IN_PROGRESS"):
+                break
+            if clock.monotonic() > deadline:
+                raise DemoError(f"stack {stack} still {status} after {timeout_s:.0f}s")
+            clock.sleep(0.2)
+    if status != "CREATE_COMPLETE":
+        events = cloudformation.describe_stack_events(StackName=stack)["StackEvents"]
+        reasons = [f"{e['LogicalResourceId']}: {e.get('ResourceStatusReason')}" for e in events
+                   if "FAILED" in e.get("ResourceStatus", "")]
+        raise DemoError(f"stack {stack} is {status}: {'; '.join(reasons[:5]) or 'no reason given'}")
+    return {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
+
+
+__all__ = [
+    "BOOTSTRAP_VERSION_PARAMETER",
+    "HUB_STACK",
+    "deploy_hub",
+    "executable_state_machines",
+    "moto_compatible",
+    "public_layers",
+    "publish_stand_in_layers",
+    "quiet_moto",
+    "repository_root",
+    "stage_assets",
+    "synthesize",
+]
