@@ -25,7 +25,7 @@ MANIFEST_OBJECTS = "manifests/*"
 
 
 class PlanStep(Construct):
-    """The plan Lambda: may list the organization and regions, and write manifests/* only."""
+    """The plan Lambda: may list the organization and regions, and list, read and write manifests/* only."""
 
     def __init__(
         self,
@@ -48,7 +48,9 @@ class PlanStep(Construct):
             environment={"ORGSWEEP_DEFAULTS": settings.run_defaults_json()},
         )
         self.step.allow([*ORGANIZATIONS_ACTIONS, "ec2:DescribeRegions"], ["*"])
-        self.step.allow(["s3:PutObject"], [bucket.arn_for_objects(MANIFEST_OBJECTS)])
+        # Re-planning a run id reads its run.json (to keep its creation time): list, read, write manifests/ only.
+        self.step.allow(["s3:GetObject", "s3:PutObject"], [bucket.arn_for_objects(MANIFEST_OBJECTS)])
+        self.step.allow(["s3:ListBucket"], [bucket.bucket_arn], StringLike={"s3:prefix": [MANIFEST_OBJECTS]})
         self.function = self.step.function
         suppress(
             self.step.role,
@@ -60,8 +62,8 @@ class PlanStep(Construct):
         suppress(
             self.step.role,
             "AwsSolutions-IAM5",
-            "The plan step writes one manifest per run under manifests/<run_id>/; the run id is chosen at "
-            "execution time, so the key is scoped by prefix.",
+            "The plan step reads and writes one run's run.json and cells.json under manifests/<run_id>/; the "
+            "run id is chosen at execution time, so the keys are scoped by prefix.",
             findings=[arn_finding(bucket, f"/{MANIFEST_OBJECTS}")],
         )
 

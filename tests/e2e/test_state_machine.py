@@ -9,6 +9,12 @@ ignoring only what depends on when a cell ran: observed_at, duration_ms, and the
 the evidence (age_days, stopped_days: measured from the cell's start), which must agree
 within a few minutes.
 
+Everything runs under enforced IAM (orgsweep_local.demo.iam): each Lambda's calls are signed
+with credentials of its own role, which CloudFormation created in moto from the synthesized
+template; the scan assumes member roles created from the synthesized member-role template;
+the test harness itself is an allow-all IAM user. Any AccessDenied fails the test, and a
+last execution, with one action removed from the Plan role, shows that enforcement is on.
+
 The Lambdas reach AWS through the fault proxy. A second execution makes S3 refuse one
 cell's output (HTTP 500 on every attempt): that Lambda crashes, the Map moves on, and
 Aggregate records the cell as `error` while the other cells' results stand.
@@ -33,7 +39,9 @@ from orgsweep_local.cli.demo_sfn import copy_bucket, moto_port
 from orgsweep_local.cli.watch import wait_for_execution
 from orgsweep_local.demo import DemoServer, FleetSpec, GroundTruth, SeededFleet, seed_fleet
 from orgsweep_local.demo.faults import FaultPlan, FaultProxy, FaultRule, Outcome
+from orgsweep_local.demo.iam import IamEnforcement
 from orgsweep_local.demo.lambda_runtime import InProcessLambda
+from orgsweep_local.demo.member_roles import deploy_member_roles
 from orgsweep_local.demo.scoring import read_findings
 from orgsweep_local.demo.stepfunctions import deploy_hub, quiet_moto, synthesize
 from orgsweep_local.engine import LocalEngine
@@ -68,9 +76,11 @@ class Hub:
     outputs: dict[str, str]
     runtime: InProcessLambda
     proxy: FaultProxy
+    iam: IamEnforcement
+    admin: Any  # the allow-all IAM user's session: the harness is checked by IAM too
 
     def execute(self, document: dict[str, Any]) -> dict[str, Any]:
-        sfn = self.server.session().client("stepfunctions")
+        sfn = self.admin.client("stepfunctions")
         arn = sfn.start_execution(
             stateMachineArn=self.outputs["StateMachineArn"], name=document["run_id"], input=json.dumps(document)
         )["executionArn"]
@@ -78,9 +88,7 @@ class Hub:
         return execution
 
     def copy_results(self, folder: Path) -> Path:
-        copy_bucket(
-            self.server.session(), self.server.endpoint_url, self.outputs["ResultsBucketName"], LocalStorage(folder)
-        )
+        copy_bucket(self.admin, self.server.endpoint_url, self.outputs["ResultsBucketName"], LocalStorage(folder))
         return folder
 
 
@@ -92,14 +100,19 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         session = server.session()
         fleet, truth = seed_fleet(server.endpoint_url, session, FleetSpec(accounts=2, regions=REGIONS, seed=11))
         env.setenv("AWS_ENDPOINT_URL", server.endpoint_url)
+        iam = IamEnforcement(server)
         with (
             FaultProxy(server.endpoint_url) as proxy,
             moto_port(server.port),
             quiet_moto(),
-            InProcessLambda(proxy.endpoint_url) as runtime,
+            InProcessLambda(proxy.endpoint_url, credentials=iam.lambda_credentials) as runtime,
+            iam,
         ):
             outputs = deploy_hub(session, assembly)
-            yield Hub(base, server, fleet, truth, outputs, runtime, proxy)
+            deploy_member_roles(session, server.endpoint_url, assembly, fleet.account_ids)
+            admin = iam.admin_session()
+            iam.enforce()
+            yield Hub(base, server, fleet, truth, outputs, runtime, proxy, iam, admin)
 
 
 def _document(fleet: SeededFleet, run_id: str) -> dict[str, Any]:
@@ -117,7 +130,7 @@ def twin(hub: Hub) -> Twin:
     execution = hub.execute(document)
     invocations = hub.runtime.invocations - before
     cloud = hub.copy_results(hub.base / "cloud")
-    session = hub.server.session()
+    session = hub.admin
     layer_key = next(k for k in _asset_keys(session) if _is_layer(session, k))
     layer_zip = session.client("s3").get_object(Bucket=_assets_bucket(), Key=layer_key)["Body"].read()
     local = hub.base / "local"
@@ -260,3 +273,37 @@ def test_a_cell_that_crashes_inside_the_execution_is_an_error_after_aggregate(hu
     complete = [(a, r) for a in hub.fleet.account_ids for r in REGIONS if (a, r) != crash.cell]
     comparison = hub.truth.compare(findings, cells=complete)
     assert comparison.ok, "\n".join(str(m) for m in comparison.mismatches)
+
+
+def test_every_call_of_both_executions_was_allowed_by_iam(hub: Hub, twin: Twin, crash: Crash) -> None:
+    stats = hub.iam.stats
+    assert not stats.denials, "\n".join(str(d) for d in stats.denials)
+    # Plan, 4 + 4 cells (each dozens of calls), Aggregate x2, the local engine and the harness: all checked.
+    assert stats.checked > 500, stats.summary()
+
+
+PLAN_ACTION_REMOVED = "organizations:ListAccounts"
+
+
+def test_a_role_missing_one_action_fails_the_run_with_the_error_naming_it(hub: Hub, twin: Twin, crash: Crash) -> None:
+    """Proof that enforcement is on: without one action in the Plan role, Plan fails as it would on AWS."""
+    iam = hub.admin.client("iam")
+    role_name = next(r["RoleName"] for r in iam.list_roles()["Roles"] if "PlanStepPlanRole" in r["RoleName"])
+    (policy_name,) = iam.list_role_policies(RoleName=role_name)["PolicyNames"]
+    original = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
+    reduced = json.loads(json.dumps(original))
+    for statement in reduced["Statement"]:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        statement["Action"] = [a for a in actions if a != PLAN_ACTION_REMOVED] or ["organizations:DescribeOrganization"]
+    assert reduced != original
+    iam.put_role_policy(RoleName=role_name, PolicyName=policy_name, PolicyDocument=json.dumps(reduced))
+    hub.iam.reset_stats()
+    try:
+        execution = hub.execute(_document(hub.fleet, "e2e-denied"))
+    finally:
+        iam.put_role_policy(RoleName=role_name, PolicyName=policy_name, PolicyDocument=json.dumps(original))
+    assert execution["status"] == "FAILED"
+    assert execution["error"] == "PlanError"
+    assert PLAN_ACTION_REMOVED in execution["cause"] and "AccessDenied" in execution["cause"]
+    denied = [(d.principal.split(" ")[0], d.action) for d in hub.iam.stats.denials]
+    assert denied == [(f"arn:aws:iam::123456789012:role/{role_name}", PLAN_ACTION_REMOVED)]

@@ -3,7 +3,9 @@
 moto executes Lambda code only in Docker; `_invoke_lambda` is the one method that touches
 it (TESTING-NOTES). While `InProcessLambda` is active that method instead imports the
 function's handler from its code zip and calls it, with the function's environment, a
-Lambda-like context, and fake hub credentials; what the handler prints becomes the
+Lambda-like context, and credentials from `credentials(function)` - by default fake hub
+credentials; under IAM enforcement those of the function's own execution role
+(orgsweep_local.demo.iam), as Lambda gives them. What the handler prints becomes the
 function's CloudWatch log stream, as in AWS. A raised exception becomes the Lambda error
 (`errorType` = the exception's class name), which Step Functions Retry/Catch match.
 The function's environment is set through orgsweep_local.demo.environment (the library's one
@@ -27,7 +29,7 @@ import time
 import traceback
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -60,9 +62,16 @@ class LambdaContext:
 class InProcessLambda:
     """While active, every moto Lambda invocation runs its handler here (see the module doc)."""
 
-    def __init__(self, endpoint_url: str, *, work_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        endpoint_url: str,
+        *,
+        work_dir: Path | None = None,
+        credentials: Callable[[Any], Mapping[str, str]] | None = None,
+    ) -> None:
         self.endpoint_url = endpoint_url
         self._work_dir = work_dir
+        self._credentials = credentials or _demo_credentials
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._gate = EnvironmentGate()
         self._lock = threading.Lock()
@@ -138,10 +147,8 @@ class InProcessLambda:
             "AWS_LAMBDA_FUNCTION_VERSION": str(function.version),
             "AWS_REGION": function.region,
             "AWS_DEFAULT_REGION": function.region,
-            "AWS_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,
-            "AWS_SECRET_ACCESS_KEY": DEMO_SECRET_ACCESS_KEY,
-            "AWS_SESSION_TOKEN": "orgsweep-demo-lambda",
             "AWS_ENDPOINT_URL": self.endpoint_url,
+            **self._credentials(function),
         }
         environment.update({str(k): str(v) for k, v in (function.environment_vars or {}).items()})
         return environment
@@ -182,6 +189,16 @@ class InProcessLambda:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 archive.extractall(target)
         return target
+
+
+def _demo_credentials(function: Any) -> dict[str, str]:
+    """The demo's fake hub credentials (moto checks nothing unless IAM enforcement is on)."""
+    del function
+    return {
+        "AWS_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": DEMO_SECRET_ACCESS_KEY,
+        "AWS_SESSION_TOKEN": "orgsweep-demo-lambda",
+    }
 
 
 def _layer_version(function: Any, arn: str) -> Any:

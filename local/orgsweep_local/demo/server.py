@@ -117,6 +117,13 @@ class DemoServer:
         self._restore_amis_setting = moto.settings.ec2_load_default_amis
         moto.settings.ec2_load_default_amis = lambda: False
 
+    def reset_auth(self, no_auth_requests: float) -> None:
+        """Let the next `no_auth_requests` requests through unchecked, then check every request against IAM.
+
+        0 switches enforcement on at once, infinity (moto's default) off (see orgsweep_local.demo.iam).
+        """
+        self._post("/moto-api/reset-auth", str(float(no_auth_requests)).encode())
+
     def _post(self, path: str, body: bytes) -> None:
         request = urllib.request.Request(
             self.endpoint_url + path, data=body, method="POST", headers={"Content-Type": "application/json"}

@@ -108,10 +108,14 @@ def write_run_metadata(storage: Storage, metadata: RunMetadata) -> str:
 def read_run_metadata(storage: Storage, run_id: str) -> RunMetadata | None:
     """The run's metadata, or None when the run has none (e.g. planned by an older version)."""
     key = run_metadata_key(run_id)
+    # S3 tells a missing key (404) from a forbidden one (403) only to callers that may list the
+    # bucket, and a ListBucket grant scoped by s3:prefix may not count: ask the listing first.
+    if key not in set(storage.list_keys(key)):
+        return None
     try:
         data = storage.get_bytes(key)
     except StorageKeyNotFoundError:
-        return None
+        return None  # deleted between the listing and the read
     return RunMetadata.from_json_bytes(data, storage.uri(key))
 
 
