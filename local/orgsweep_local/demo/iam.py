@@ -18,8 +18,9 @@ Two moto faults are corrected, so that what is checked is the policy, as AWS che
 names an action after the request's SigV4 signing name, which for CloudWatch is `monitoring`
 where IAM says `cloudwatch:GetMetricData` (and `tagging` for the tagging API's `tag:`); and
 its recomputation of the signature of REST-JSON GET requests (Lambda, EKS) signs its parsed
-parameters as if they were the body, so correct requests fail. Signatures are botocore's business, not ours: the access key must still be
-known (an unknown key is refused), but the signature is not recomputed.
+parameters as if they were the body, so correct requests fail. Signatures are botocore's
+business, not ours: the access key must still be known (an unknown key is refused), but the
+signature is not recomputed.
 
 One AWS rule moto lacks is added: S3 answers GetObject/HeadObject of a missing key with
 403 AccessDenied, not 404, unless the caller may s3:ListBucket the bucket. Whether a
