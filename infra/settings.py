@@ -156,5 +156,14 @@ class Settings:
     def run_defaults_json(self) -> str:
         return json.dumps(self.run_defaults(), sort_keys=True, separators=(",", ":"))
 
+    def deployed_access_json(self, partition: str) -> str:
+        """The plan Lambda's ORGSWEEP_DEPLOYED_ACCESS (orgsweep.pipeline.deployed.DeployedAccess).
+
+        What the deployed roles accept: the scan role may assume only member_role_name, and the
+        member roles require external_id when it is set. `partition` is the stack's (a token).
+        """
+        document = {"member_role_name": self.member_role_name, "external_id": self.external_id, "partition": partition}
+        return json.dumps(document, sort_keys=True, separators=(",", ":"))
+
 
 __all__ = ["FUNCTION_NAMES", "LOG_LEVELS", "LOG_RETENTION_DAYS", "PRESET_NAMES", "FunctionSizing", "Settings"]
