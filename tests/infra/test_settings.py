@@ -188,3 +188,9 @@ def test_the_app_script_stops_with_a_message_naming_the_bad_setting() -> None:
     assert result.returncode == 1
     assert "orgsweep.map_max_concurrency: must be between 1 and 10000, got 0" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_setting_is_documented_in_the_deploy_guide() -> None:
+    guide = (REPO_ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    undocumented = [f.name for f in dataclasses.fields(Settings) if f"`{f.name}`" not in guide]
+    assert undocumented == []
