@@ -30,6 +30,8 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
 PRESET_NAMES: tuple[str, ...] = ("aggressive", "conservative", "default")
 LOG_LEVELS: tuple[str, ...] = ("CRITICAL", "DEBUG", "ERROR", "INFO", "WARNING")
 FUNCTION_NAMES: tuple[str, ...] = ("plan", "scan_cell", "aggregate")
+#: CloudFormation StackSet CallAs: the management account itself, or a StackSets delegated administrator.
+STACKSET_CALL_AS: tuple[str, ...] = ("DELEGATED_ADMIN", "SELF")
 
 _MEMORY = v.integer(128, 10240)
 _TIMEOUT = v.integer(1, 900)
@@ -81,6 +83,8 @@ class Settings:
     )
     # IAM is global: one region per account, or the second stack instance collides on the role name.
     member_stackset_regions: tuple[str, ...] = _setting((), v.string_list(v.REGION_RE, "a region name", max_items=1))
+    # DELEGATED_ADMIN when the hub runs in a StackSets delegated administrator account, not the management account.
+    member_stackset_call_as: str = _setting("SELF", v.one_of(STACKSET_CALL_AS))
     hub_account_id: str | None = _setting(None, v.optional(v.matching(v.ACCOUNT_ID_RE, "a 12-digit account id")))
     athena_database: str = _setting("orgsweep", v.matching(v.GLUE_NAME_RE, "a Glue database name ([a-z0-9_])"))
     athena_workgroup: str = _setting("orgsweep", v.matching(v.WORKGROUP_RE, "an Athena workgroup name"))
@@ -151,6 +155,15 @@ class Settings:
 
     def run_defaults_json(self) -> str:
         return json.dumps(self.run_defaults(), sort_keys=True, separators=(",", ":"))
+
+    def deployed_access_json(self, partition: str) -> str:
+        """The plan Lambda's ORGSWEEP_DEPLOYED_ACCESS (orgsweep.pipeline.deployed.DeployedAccess).
+
+        What the deployed roles accept: the scan role may assume only member_role_name, and the
+        member roles require external_id when it is set. `partition` is the stack's (a token).
+        """
+        document = {"member_role_name": self.member_role_name, "external_id": self.external_id, "partition": partition}
+        return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
 __all__ = ["FUNCTION_NAMES", "LOG_LEVELS", "LOG_RETENTION_DAYS", "PRESET_NAMES", "FunctionSizing", "Settings"]

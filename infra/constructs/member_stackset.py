@@ -17,6 +17,8 @@ class MemberStackSet(Construct):
     The template is the member role stack's own template (no assets, no bootstrap), and
     HubAccountId is this (the hub) account. StackSets never deploy to the management
     account itself: deploy the OrgSweepMemberRole stack there separately if it is scanned.
+    CallAs is SELF when the hub is the management account, DELEGATED_ADMIN when it is a
+    member account registered as a StackSets delegated administrator (docs/deploy.md).
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, template_body: str) -> None:
@@ -28,7 +30,7 @@ class MemberStackSet(Construct):
             stack_set_name=STACK_SET_NAME,
             description="orgsweep read-only member role, trusted by the hub's scan role",
             permission_model="SERVICE_MANAGED",
-            call_as="SELF",
+            call_as=settings.member_stackset_call_as,
             auto_deployment=cfn.CfnStackSet.AutoDeploymentProperty(
                 enabled=True, retain_stacks_on_account_removal=False
             ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aws_cdk import Aws
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -45,7 +46,11 @@ class PlanStep(Construct):
             settings=settings,
             bucket=bucket,
             layers=layers,
-            environment={"ORGSWEEP_DEFAULTS": settings.run_defaults_json()},
+            environment={
+                "ORGSWEEP_DEFAULTS": settings.run_defaults_json(),
+                # Plan refuses a role_name / external_id the deployed scan and member roles cannot use.
+                "ORGSWEEP_DEPLOYED_ACCESS": settings.deployed_access_json(Aws.PARTITION),
+            },
         )
         self.step.allow([*ORGANIZATIONS_ACTIONS, "ec2:DescribeRegions"], ["*"])
         # Re-planning a run id reads its run.json (to keep its creation time): list, read, write manifests/ only.

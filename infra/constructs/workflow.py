@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Aws, Duration, Fn, Stack
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -51,6 +51,20 @@ def add_lambda_retry(task: tasks.LambdaInvoke) -> None:
 
 
 RESULTS_PREFIX = "results"
+#: The vendedlogs prefix keeps the CloudWatch Logs resource policy for log delivery small.
+LOG_GROUP_PREFIX = "/aws/vendedlogs/states/"
+
+
+def workflow_log_group_name(stack_name: str) -> str:
+    """`/aws/vendedlogs/states/<stack>-workflow-<stack id uuid>`: unique per stack, never reused.
+
+    Log groups are retained (history outlives the stack), so a fixed name would survive a
+    rolled-back first deploy or a `cdk destroy` and make the next create fail with "already
+    exists". The last part of the stack id (arn:...:stack/<name>/<uuid>) is new for every
+    created stack and stable across its updates.
+    """
+    stack_uuid = Fn.select(2, Fn.split("/", Aws.STACK_ID))
+    return f"{LOG_GROUP_PREFIX}{stack_name}-workflow-{stack_uuid}"
 
 
 class Workflow(Construct):
@@ -143,12 +157,10 @@ class Workflow(Construct):
         )
         definition = plan_task.next(sweep).next(aggregate_task).next(verdict)
 
-        stack_name = Stack.of(self).stack_name
         self.log_group = logs.LogGroup(
             self,
             "Logs",
-            # the vendedlogs prefix keeps CloudWatch Logs' resource policy small
-            log_group_name=f"/aws/vendedlogs/states/{stack_name}-workflow",
+            log_group_name=workflow_log_group_name(Stack.of(self).stack_name),
             retention=retention(settings.log_retention_days),
         )
         self.state_machine = sfn.StateMachine(
@@ -198,4 +210,11 @@ class Workflow(Construct):
         )
 
 
-__all__ = ["EXECUTION_TIMEOUT", "RESULTS_PREFIX", "RETRIED_LAMBDA_ERRORS", "Workflow"]
+__all__ = [
+    "EXECUTION_TIMEOUT",
+    "LOG_GROUP_PREFIX",
+    "RESULTS_PREFIX",
+    "RETRIED_LAMBDA_ERRORS",
+    "Workflow",
+    "workflow_log_group_name",
+]

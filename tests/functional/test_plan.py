@@ -275,3 +275,31 @@ def test_handler_plans_into_the_bucket(org: dict[str, str], monkeypatch: pytest.
     with pytest.raises(InputValidationError) as info:
         handler({"regions": {"include": ["mars-1"]}}, None)
     assert str(info.value) == "regions.include[0]: 'mars-1' is not an AWS region name (e.g. us-east-1)"
+
+
+def test_handler_refuses_a_role_or_external_id_the_deployed_roles_cannot_use(
+    org: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="hub-results")
+    monkeypatch.setenv("ORGSWEEP_BUCKET", "hub-results")
+    monkeypatch.setenv("ORGSWEEP_DEFAULTS", json.dumps({"member_role_name": "Sweeper", "external_id": "ext-4242"}))
+    deployed = {"member_role_name": "Sweeper", "external_id": "ext-4242", "partition": "aws"}
+    monkeypatch.setenv("ORGSWEEP_DEPLOYED_ACCESS", json.dumps(deployed))
+    handler = _load_handler("plan").handler
+
+    with pytest.raises(InputValidationError) as info:
+        handler({"run_id": "bad-role", "role_name": "OrgSweepReadOnly"}, None)
+    assert info.value.field == "role_name"
+    assert "may assume only roles named 'Sweeper'" in info.value.problem
+    with pytest.raises(InputValidationError) as info:
+        handler({"run_id": "bad-ext", "external_id": "ext-other"}, None)
+    assert info.value.field == "external_id"
+    assert "'ext-4242'" in info.value.problem
+    assert s3.list_objects_v2(Bucket="hub-results").get("KeyCount") == 0  # refused before anything is written
+
+    # the deployed role, by name or by ARN, and the default external id plan as usual
+    result = handler({"run_id": "ok", "role_name": "Sweeper", "accounts": {"include": [org["web-a"]]}}, None)
+    assert result["run"]["role_name"] == "Sweeper" and result["run"]["external_id"] == "ext-4242"
+    arn = f"arn:aws:iam::{org['web-a']}:role/Sweeper"
+    assert handler({"run_id": "ok-arn", "role_name": arn, "accounts": {"include": [org["web-a"]]}}, None)["cell_count"]

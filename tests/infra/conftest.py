@@ -141,3 +141,31 @@ def hub(in_process: Synth) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def member(in_process: Synth) -> dict[str, Any]:
     return in_process.member
+
+
+#: Every optional resource on: the member StackSet (as a delegated administrator), the alarm
+#: e-mail, an enabled schedule, an external id and the organization id.
+ALL_OPTIONS: dict[str, Any] = {
+    "deploy_member_stackset": True,
+    "member_stackset_call_as": "DELEGATED_ADMIN",
+    "member_stackset_ous": ["r-abcd"],
+    "organization_id": "o-abcdefghij",
+    "external_id": "ext-4242",
+    "alarm_email": "ops@example.com",
+    "schedule_enabled": True,
+}
+
+
+@pytest.fixture(scope="session")
+def hub_all_options() -> dict[str, Any]:
+    """The hub with every optional resource, synthesized in-process (no CLI, no cdk-nag)."""
+    from aws_cdk import App
+    from aws_cdk.assertions import Template
+
+    from infra.app import cdk_json_context
+    from infra.stacks.hub_stack import HubStack
+
+    flags = {key: value for key, value in cdk_json_context().items() if key != "orgsweep"}  # cdk.json feature flags
+    stack = HubStack(App(analytics_reporting=False, context=flags), HUB, settings=Settings.from_context(ALL_OPTIONS))
+    template: dict[str, Any] = Template.from_stack(stack).to_json()
+    return template

@@ -13,7 +13,7 @@ from infra.paths import QUERIES_DIR
 from infra.settings import Settings
 from orgsweep.tables.queries import list_named_queries
 from orgsweep.tables.schemas import TABLES
-from tests.infra.templates import function_by_service, grants, one, placeholder, resources, role_of
+from tests.infra.templates import function_by_service, grants, one, placeholder, resolve, resources, role_of
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("cdk")]
 
@@ -115,6 +115,7 @@ def test_functions_share_runtime_layers_tracing_and_logging(
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "OrgSweep"
     assert env["LOG_LEVEL"] == settings.log_level
     assert ("ORGSWEEP_DEFAULTS" in env) == (service == "orgsweep-plan")
+    assert ("ORGSWEEP_DEPLOYED_ACCESS" in env) == (service == "orgsweep-plan")
 
     layers = props["Layers"]
     (shared,) = [layer["Ref"] for layer in layers if "Ref" in layer]
@@ -135,6 +136,35 @@ def test_plan_gets_the_run_defaults_from_settings(hub: dict[str, Any], settings:
     _, function = function_by_service(hub, "orgsweep-plan")
     defaults = json.loads(function["Properties"]["Environment"]["Variables"]["ORGSWEEP_DEFAULTS"])
     assert defaults == settings.run_defaults()
+
+
+@pytest.mark.parametrize("which", ["hub", "hub_all_options"])
+def test_plan_knows_what_the_deployed_roles_accept(which: str, request: pytest.FixtureRequest) -> None:
+    from orgsweep.pipeline.deployed import DeployedAccess
+
+    template = request.getfixturevalue(which)
+    _, function = function_by_service(template, "orgsweep-plan")
+    value = function["Properties"]["Environment"]["Variables"]["ORGSWEEP_DEPLOYED_ACCESS"]
+    # the partition is the stack's, filled in at deploy time
+    assert {"Ref": "AWS::Partition"} in value["Fn::Join"][1]
+    deployed = DeployedAccess.from_json(resolve(template, value))
+    _, scan = function_by_service(template, "orgsweep-scan-cell")
+    (assume,) = [g for g in grants(template, role_of(scan)) if g[0] == "sts:AssumeRole"]
+    defaults = json.loads(function["Properties"]["Environment"]["Variables"]["ORGSWEEP_DEFAULTS"])
+    assert deployed is not None
+    assert deployed.assumable_roles == assume[1]  # exactly the Resource of the scan role's AssumeRole
+    assert deployed.member_role_name == defaults["role_name"]
+    assert deployed.external_id == defaults["external_id"]
+    assert (deployed.external_id is not None) == (which == "hub_all_options")
+    # and the member role built from the same settings demands exactly that external id
+    from infra.stacks.member_role_stack import member_template
+    from tests.infra.conftest import ALL_OPTIONS
+
+    settings = Settings.from_context(ALL_OPTIONS) if which == "hub_all_options" else request.getfixturevalue("settings")
+    (trust,) = one(member_template(settings), "AWS::IAM::Role")[1]["Properties"]["AssumeRolePolicyDocument"][
+        "Statement"
+    ]
+    assert trust["Condition"].get("StringEquals", {}).get("sts:ExternalId") == deployed.external_id
 
 
 def test_the_shared_layer_is_python312_arm64(hub: dict[str, Any]) -> None:

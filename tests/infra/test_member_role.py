@@ -113,6 +113,40 @@ def test_external_id_and_organization_narrow_the_trust() -> None:
     assert template["Parameters"]["HubAccountId"]["Default"] == "123456789012"
 
 
+@pytest.mark.parametrize("call_as", ["SELF", "DELEGATED_ADMIN"])
+def test_the_stackset_is_created_as_the_management_account_or_a_delegated_admin(call_as: str) -> None:
+    from aws_cdk import App, Stack
+    from aws_cdk.assertions import Match, Template
+
+    from infra.constructs.member_stackset import STACK_SET_NAME, MemberStackSet
+
+    settings = Settings.from_context(
+        {
+            "deploy_member_stackset": True,
+            "organization_id": "o-abcdefghij",
+            "member_stackset_ous": ["r-wxyz"],
+            "member_stackset_call_as": call_as,
+        }
+    )
+    stack = Stack(App(), "Hub")
+    MemberStackSet(stack, "MemberStackSet", settings=settings, template_body="{}")
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::CloudFormation::StackSet",
+        {
+            "CallAs": call_as,
+            "StackSetName": STACK_SET_NAME,
+            "PermissionModel": "SERVICE_MANAGED",
+            "TemplateBody": Match.any_value(),
+        },
+    )
+
+
+def test_the_hub_with_every_option_deploys_the_stackset_as_a_delegated_admin(hub_all_options: dict[str, Any]) -> None:
+    _, stack_set = one(hub_all_options, "AWS::CloudFormation::StackSet")
+    assert stack_set["Properties"]["CallAs"] == "DELEGATED_ADMIN"
+    assert stack_set.get("DeletionPolicy") is None  # deleted on rollback with its stack instances
+
+
 def test_the_optional_stackset_deploys_the_member_template_to_the_ous() -> None:
     from aws_cdk import App, Stack
     from aws_cdk.assertions import Template
@@ -131,6 +165,7 @@ def test_the_optional_stackset_deploys_the_member_template_to_the_ous() -> None:
     _, stack_set = one(template, "AWS::CloudFormation::StackSet")
     props = stack_set["Properties"]
     assert props["PermissionModel"] == "SERVICE_MANAGED"
+    assert props["CallAs"] == "SELF"  # the default: the hub is the management account
     assert props["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": False}
     assert props["Capabilities"] == ["CAPABILITY_NAMED_IAM"]
     assert props["Parameters"] == [{"ParameterKey": "HubAccountId", "ParameterValue": {"Ref": "AWS::AccountId"}}]

@@ -36,6 +36,10 @@ def test_missing_or_null_settings_take_the_defaults() -> None:
     assert defaults.map_max_concurrency == 200
     assert defaults.member_role_name == "OrgSweepReadOnly"
     assert defaults.scan_role_name == "orgsweep-scan-cell"
+    assert defaults.member_stackset_call_as == "SELF"
+    assert Settings.from_context({"member_stackset_call_as": "DELEGATED_ADMIN"}).member_stackset_call_as == (
+        "DELEGATED_ADMIN"
+    )
 
 
 def test_context_given_as_a_json_string_is_parsed() -> None:
@@ -79,6 +83,8 @@ def test_context_given_as_a_json_string_is_parsed() -> None:
         ("alarm_email", "not-an-address"),
         ("member_stackset_ous", ["ou-bad"]),
         ("member_stackset_regions", ["us-east-1", "eu-west-1"]),
+        ("member_stackset_call_as", "delegated_admin"),
+        ("member_stackset_call_as", "ADMIN"),
         ("hub_account_id", "1234"),
         ("athena_database", "Has-Caps"),
         ("athena_bytes_scanned_cutoff", 1000),
@@ -182,3 +188,9 @@ def test_the_app_script_stops_with_a_message_naming_the_bad_setting() -> None:
     assert result.returncode == 1
     assert "orgsweep.map_max_concurrency: must be between 1 and 10000, got 0" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_setting_is_documented_in_the_deploy_guide() -> None:
+    guide = (REPO_ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    undocumented = [f.name for f in dataclasses.fields(Settings) if f"`{f.name}`" not in guide]
+    assert undocumented == []

@@ -141,7 +141,8 @@ def test_the_machine_is_standard_logged_and_traced(hub: dict[str, Any], definiti
     _, machine = one(hub, "AWS::StepFunctions::StateMachine")
     log_ref = machine["Properties"]["LoggingConfiguration"]["Destinations"][0]["CloudWatchLogsLogGroup"]
     log_group = hub["Resources"][log_ref["LogGroupArn"]["Fn::GetAtt"][0]]["Properties"]
-    assert log_group["LogGroupName"].startswith("/aws/vendedlogs/states/")
+    # unique per stack (test_physical_names): the vendedlogs prefix, then a part from the stack id
+    assert log_group["LogGroupName"]["Fn::Join"][1][0].startswith("/aws/vendedlogs/states/")
 
 
 def test_outputs_name_the_machine_and_the_bucket(hub: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ Only boto3 + stdlib are imported here: aggregation pulls in pyarrow lazily when 
 
 from orgsweep.pipeline.aggregate import AggregateResult, aggregate
 from orgsweep.pipeline.defaults import RunDefaults
+from orgsweep.pipeline.deployed import DeployedAccess
 from orgsweep.pipeline.exceptions import (
     AggregateError,
     DeadlineExceededError,
@@ -27,6 +28,7 @@ __all__ = [
     "Cell",
     "CellSummary",
     "DeadlineExceededError",
+    "DeployedAccess",
     "ExecutionInput",
     "InputValidationError",
     "InvalidPipelineInputError",

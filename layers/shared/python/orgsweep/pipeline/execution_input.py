@@ -18,6 +18,7 @@ from orgsweep.checks import CheckParamError, UnknownCheckError, all_checks, get_
 from orgsweep.clock import SYSTEM_CLOCK, Clock
 from orgsweep.pipeline import validation as v
 from orgsweep.pipeline.defaults import RunDefaults
+from orgsweep.pipeline.deployed import DeployedAccess
 from orgsweep.pipeline.exceptions import InputValidationError
 from orgsweep.pipeline.types import RunSettings
 
@@ -159,10 +160,15 @@ def parse_execution_input(
     raw: Any,
     defaults: RunDefaults | None = None,
     *,
+    deployed: DeployedAccess | None = None,
     clock: Clock = SYSTEM_CLOCK,
     rng: random.Random | None = None,
 ) -> ExecutionInput:
-    """Validate `raw` (the decoded JSON execution input) and resolve every default."""
+    """Validate `raw` (the decoded JSON execution input) and resolve every default.
+
+    With `deployed` (the plan Lambda's), a role name or external id the deployed roles cannot
+    use is refused here, once, instead of failing in every cell.
+    """
     defaults = defaults if defaults is not None else RunDefaults()
     document = v.expect_object({} if raw is None else raw, "input")
     v.reject_unknown(document, TOP_LEVEL_FIELDS, "")
@@ -206,6 +212,13 @@ def parse_execution_input(
         raise InputValidationError("regions.exclude", "excludes every included region")
     if result.accounts_include and not set(result.accounts_include) - set(result.accounts_exclude):
         raise InputValidationError("accounts.exclude", "excludes every included account")
+    if deployed is not None:
+        deployed.check(
+            result.role_name,
+            result.external_id,
+            role_field="role_name" if role_value is not None else "defaults.role_name",
+            external_id_field="external_id" if external_id_value is not None else "defaults.external_id",
+        )
     return result
 
 
