@@ -15,12 +15,15 @@ from rich.table import Table
 
 from orgsweep.checks import all_checks
 from orgsweep_local.cli.checks import catalogue, checks_table
+from orgsweep_local.cli.doctor import render as render_doctor
 from orgsweep_local.cli.render import print_summary
 from orgsweep_local.cli.table_width import fit_columns, print_table
+from orgsweep_local.doctor import CheckResult, Report, Status
 
 pytestmark = pytest.mark.unit
 
 ALB_ARN = "arn:aws:elasticloadbalancing:eu-west-1:210987654321:loadbalancer/app/payments-public-edge/50dc6c495c0c9188"
+STATE_MACHINE = "arn:aws:states:ap-southeast-2:123456789012:stateMachine:OrgSweepWorkflowStateMachine4F3B2A1C-Xy7Zq"
 
 
 def console(width: int = 80) -> tuple[Console, io.StringIO]:
@@ -84,6 +87,26 @@ def test_run_summary_tables_in_80_columns() -> None:
         "20261122T031500Z-abcdef12", "elasticache-cluster-idle", "ebs-snapshot-orphaned", "elb-idle",
         "210987654321", "109876543210", "ap-southeast-2", ALB_ARN, "orgsweep-demo-cache-0001", "assume_role_failed",
         "shared-networking-production-eu",
+    ])
+
+
+def test_doctor_table_in_80_columns() -> None:
+    report = Report((
+        CheckResult("identity", "arn:aws:sts::123456789012:assumed-role/OrgSweepOperator/jane.doe@example.com",
+                    Status.PASS, "account 123456789012"),
+        CheckResult("state-machine", STATE_MACHINE, Status.PASS, "ACTIVE"),
+        CheckResult("member-role", "210987654321\nshared-networking-production-eu", Status.FAIL,
+                    "denied by an explicit deny in a service control policy (p-2kgnabcd): an SCP on the calling "
+                    "account 123456789012 (or an OU above it) denies sts:AssumeRole",
+                    "let arn:aws:sts::123456789012:assumed-role/OrgSweepOperator/jane.doe@example.com call "
+                    "sts:AssumeRole on arn:aws:iam::210987654321:role/OrgSweepReadOnly in that SCP",
+                    account_id="210987654321"),
+    ))
+    out, buffer = console()
+    render_doctor(out, report)
+    assert_whole(buffer.getvalue(), [
+        "arn:aws:sts::123456789012:assumed-role/OrgSweepOperator/jane.doe@example.com", STATE_MACHINE,
+        "210987654321", "p-2kgnabcd", "arn:aws:iam::210987654321:role/OrgSweepReadOnly", "sts:AssumeRole",
     ])
 
 
