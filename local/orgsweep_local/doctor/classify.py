@@ -83,7 +83,7 @@ def _denied(
             AssumeReason.SCP_DENIED,
             f"denied by {describe_denial(denial)}: an SCP on the calling account {caller_account} "
             "(or an OU above it) denies sts:AssumeRole",
-            f"let {caller_arn} call sts:AssumeRole on {role_arn} in that SCP{policy} (AWS Organizations → Policies)",
+            f"let {caller_arn} call sts:AssumeRole on {role_arn} in that SCP{policy}: AWS Organizations → Policies",
             denial.policy_arn,
         )
     if denial.policy_type == "resource control policy":
