@@ -22,7 +22,8 @@ HELP = """Find idle and unused AWS resources across every account and region of 
 
 Scan on this machine (`scan`), or start the deployed Step Functions workflow (`start`);
 explore the Parquet results with DuckDB (`query`). `demo` runs everything against an
-embedded, seeded demo organization: no AWS account needed.
+embedded, seeded demo organization: no AWS account needed. `doctor` checks, before and
+after deploying, that your credentials and the member role are ready for a scan.
 
 **Exit codes**: 0 success; 1 failure; 2 invalid input (nothing written); 3 the run
 finished but some (account, region) cells are not ok (see the coverage table).
@@ -30,7 +31,7 @@ finished but some (account, region) cells are not ok (see the coverage table).
 
 
 def build_app() -> typer.Typer:
-    from orgsweep_local.cli import checks, member_policy, query, scan, start
+    from orgsweep_local.cli import checks, doctor, member_policy, query, scan, start
     from orgsweep_local.cli import demo as demo_command
 
     app = typer.Typer(
@@ -48,6 +49,7 @@ def build_app() -> typer.Typer:
     app.command("query")(query.query)
     app.command("checks")(checks.checks)
     app.command("member-role-policy")(member_policy.member_role_policy)
+    app.command("doctor")(doctor.doctor)
     return app
 
 

@@ -13,9 +13,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from orgsweep_local.cli.context import AwsProfileOpt, BucketOpt, OutOpt, PrefixOpt, aws_session, destination
 from orgsweep_local.cli.errors import invalid, reported_errors
+from orgsweep_local.cli.table_width import print_table
 
 _NAME = re.compile(r"[a-z0-9_]+")
 
@@ -45,10 +47,11 @@ def _emit(columns: list[str], rows: list[dict[str, Any]], output_format: Format)
     else:
         table = Table(caption=f"{len(rows)} row(s)")
         for column in columns:
-            table.add_column(column, overflow="fold")
+            table.add_column(column)
         for row in rows:
-            table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
-        Console().print(table)
+            # Text: a value is data, never rich markup ("[ok]" stays "[ok]").
+            table.add_row(*(Text("" if row[c] is None else str(row[c])) for c in columns))
+        print_table(Console(), table)  # wraps between words only: ids and ARNs stay whole
 
 
 def _list_named() -> None:
@@ -56,11 +59,11 @@ def _list_named() -> None:
     from orgsweep_local.cli.named_queries import queries_dir
 
     table = Table(title="Named queries", title_justify="left")
-    table.add_column("name", style="bold")
+    table.add_column("name", style="bold", no_wrap=True)
     table.add_column("description")
     for named in list_named_queries(queries_dir()):
         table.add_row(named.name, named.description)
-    Console().print(table)
+    print_table(Console(), table)
     typer.echo("Run one with `orgsweep query NAME [--out DIR | --bucket NAME]`, or pass any SQL over "
                "the views findings, inventory and coverage.")
 

@@ -11,6 +11,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from orgsweep_local.cli.table_width import print_table
+
 TOP_ROWS = 10
 
 
@@ -20,8 +22,8 @@ def money(value: float | None) -> str:
 
 def _findings_by_check(summary: Mapping[str, Any]) -> Table:
     table = Table(title="Findings by check", title_justify="left")
-    table.add_column("check")
-    table.add_column("flagged", justify="right")
+    table.add_column("check", no_wrap=True)
+    table.add_column("flagged", justify="right", no_wrap=True)
     table.add_column("insufficient data", justify="right")
     table.add_column("est. monthly cost", justify="right")
     by_check: Mapping[str, Any] = summary.get("findings", {}).get("by_check", {})
@@ -39,18 +41,20 @@ def _findings_by_check(summary: Mapping[str, Any]) -> Table:
 
 def _top_findings(summary: Mapping[str, Any]) -> Table:
     table = Table(title=f"Top {TOP_ROWS} by estimated monthly cost", title_justify="left")
+    # Ids are copied from here: no_wrap columns are never cut (table_width), the name may wrap.
     for name in ("account", "region", "check", "resource"):
-        table.add_column(name)
-    table.add_column("$/month", justify="right")
+        table.add_column(name, no_wrap=True)
+    table.add_column("$/month", justify="right", no_wrap=True)
     for row in summary.get("top_findings_by_cost", [])[:TOP_ROWS]:
-        account = f"{row.get('account_name') or ''} ({row['account_id']})".strip()
+        name = row.get("account_name")
+        account = f"{row['account_id']}\n{name}" if name and name != row["account_id"] else str(row["account_id"])
         table.add_row(account, row["region"], row["check_id"], row["resource_id"], money(row.get("monthly_cost_usd")))
     return table
 
 
 def _coverage(summary: Mapping[str, Any]) -> Table:
     table = Table(title="Coverage", title_justify="left")
-    table.add_column("status")
+    table.add_column("status", no_wrap=True)
     table.add_column("cells", justify="right")
     table.add_column("(account, region, check) rows", justify="right")
     cells: Mapping[str, int] = summary.get("cells", {}).get("by_status", {})
@@ -79,18 +83,20 @@ def totals_line(summary: Mapping[str, Any]) -> str:
 def print_summary(console: Console, summary: Mapping[str, Any], *, location: str, query_args: str) -> None:
     console.print()
     console.print(f"[bold]{totals_line(summary)}[/bold]")
-    console.print(_findings_by_check(summary))
+    print_table(console, _findings_by_check(summary))
     if summary.get("top_findings_by_cost"):
-        console.print(_top_findings(summary))
-    console.print(_coverage(summary))
+        print_table(console, _top_findings(summary))
+    print_table(console, _coverage(summary))
     not_ok = {k: v for k, v in summary.get("cells", {}).get("by_status", {}).items() if k != "ok"}
     if not_ok:
         detail = ", ".join(f"{n} {status}" for status, n in sorted(not_ok.items()))
         console.print(f"[yellow]Some cells are not ok ({detail}): see the coverage table.[/yellow]")
-    console.print(f"Results: {location}")
+    # soft_wrap: rich inserts no line break, so a long path or command is copied whole.
+    console.print(f"Results: {location}", soft_wrap=True)
     command = command_name()
     console.print(
-        f"Explore: [bold]{command} query top_idle_by_cost {query_args}[/bold]  (or `{command} query {query_args}`)"
+        f"Explore: [bold]{command} query top_idle_by_cost {query_args}[/bold]  (or `{command} query {query_args}`)",
+        soft_wrap=True,
     )
 
 

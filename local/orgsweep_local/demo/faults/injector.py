@@ -14,6 +14,7 @@ import threading
 from collections import Counter
 from collections.abc import Mapping
 from fractions import Fraction
+from urllib.parse import unquote_plus
 
 import botocore.session
 from botocore.exceptions import UnknownServiceError
@@ -65,29 +66,40 @@ class FaultInjector:
     def latency_s(self, info: RequestInfo) -> float:
         return self._latency.get(info.service, self._latency.get(ANY_SERVICE, 0.0))
 
-    def decide(self, info: RequestInfo, account_id: str, path: str) -> tuple[Outcome, ErrorReply] | None:
+    def decide(
+        self, info: RequestInfo, account_id: str, path: str, body: bytes = b""
+    ) -> tuple[Outcome, ErrorReply] | None:
         """The fault to answer `info` with, or None to forward it. `account_id` is the request's
-        account as RequestRecord defines it."""
+        account as RequestRecord defines it; `path` is URL-decoded, `body` the raw request body."""
         if (account_id, info.region) in self.plan.disabled_regions:
             return Outcome.REGION_DISABLED, region_disabled_reply(info.service, info.action, info.protocol, account_id)
         if (account_id, info.service) in self._deny or (account_id, ANY_SERVICE) in self._deny:
             return Outcome.DENIED, denied_reply(info.service, info.action, info.protocol)
+        text: str | None = None
         for index, rule in enumerate(self.plan.rules):
-            if self._matches(rule, info, account_id, path) and self._take(index, rule):
+            if text is None and (rule.body_contains is not None or rule.body_lacks is not None):
+                text = unquote_plus(body.decode("utf-8", "replace"))  # only when a rule looks at bodies
+            if self._matches(rule, info, account_id, path, text or "") and self._take(index, rule):
                 return Outcome.FAILED, ErrorReply(rule.status, rule.code, rule.message)
         if self._throttled(info, account_id):
             return Outcome.THROTTLED, throttle_reply(info.service, info.protocol)
         return None
 
     @staticmethod
-    def _matches(rule: FaultRule, info: RequestInfo, account_id: str, path: str) -> bool:
+    def _matches(rule: FaultRule, info: RequestInfo, account_id: str, path: str, body: str) -> bool:
         return (
             (rule.service is None or signing_name(rule.service) == info.service)
             and rule.action in (None, info.action)
             and rule.account_id in (None, account_id)
             and rule.region in (None, info.region)
             and (rule.path_contains is None or rule.path_contains in path)
+            and (rule.body_contains is None or rule.body_contains in body)
+            and (rule.body_lacks is None or rule.body_lacks not in body)
         )
+
+    def disabled_regions_of(self, account_id: str) -> frozenset[str]:
+        """The regions the plan says `account_id` has not enabled."""
+        return frozenset(region for account, region in self.plan.disabled_regions if account == account_id)
 
     def _take(self, index: int, rule: FaultRule) -> bool:
         with self._lock:

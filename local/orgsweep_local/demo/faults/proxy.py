@@ -3,7 +3,9 @@
 Point clients at it as at AWS (`AWS_ENDPOINT_URL`): each signed request is identified
 (service, region, action, account), recorded, delayed by the plan's latency, and then
 either answered with the fault the plan calls for — in the service's real error format —
-or forwarded to moto. Only loopback: it binds 127.0.0.1 and forwards to the given upstream.
+or forwarded to moto (a forwarded ec2:DescribeRegions answer then shows the regions the plan
+disables for the caller's account as `not-opted-in`). Only loopback: it binds 127.0.0.1 and
+forwards to the given upstream.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from orgsweep.clock import SYSTEM_CLOCK, Clock
 from orgsweep_local.demo.faults.accounts import AccountDirectory
 from orgsweep_local.demo.faults.exceptions import FaultProxyError
 from orgsweep_local.demo.faults.injector import FaultInjector
+from orgsweep_local.demo.faults.regions import mark_not_opted_in
 from orgsweep_local.demo.faults.responses import render
 from orgsweep_local.demo.faults.types import FaultPlan, Outcome, RequestRecord
 from orgsweep_local.demo.faults.wire import RequestInfo, describe
@@ -140,7 +143,7 @@ class FaultProxy:
         delay = injector.latency_s(info)
         if delay > 0:
             self._clock.sleep(delay)
-        fault = injector.decide(info, account, unquote(urlsplit(target).path))
+        fault = injector.decide(info, account, unquote(urlsplit(target).path), body)
         if fault is not None:
             outcome, reply = fault
             self._record(info, account, outcome, reply.status)
@@ -152,6 +155,8 @@ class FaultProxy:
         self._record(info, account, outcome, status)
         if info.role_account and status == 200:
             self.accounts.learn(info.role_account, reply_body)
+        if status == 200 and info.service == "ec2" and info.action == "DescribeRegions":
+            reply_body = mark_not_opted_in(reply_body, injector.disabled_regions_of(account))
         return status, reply_headers, reply_body
 
     def _record(self, info: RequestInfo, account: str, outcome: Outcome, status: int) -> None:

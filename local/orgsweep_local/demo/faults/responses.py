@@ -90,6 +90,29 @@ def denied_reply(service: str, action: str, protocol: Protocol) -> ErrorReply:
     return ErrorReply(403 if protocol is not Protocol.JSON else 400, _DENIED_BY_PROTOCOL[protocol], message)
 
 
+def access_denied_message(
+    principal_arn: str,
+    action: str,
+    resource_arn: str,
+    *,
+    explicit_deny_in: str | None = None,
+    no_allow_in: str | None = None,
+    policy_arn: str | None = None,
+) -> str:
+    """AWS's documented AccessDenied message: "User: P is not authorized to perform: A on resource: R",
+    then " with an explicit deny in a <policy type>[: <policy ARN>]" or " because no <policy type>
+    allows the A action" (policy types: "service control policy", "resource control policy",
+    "identity-based policy", "permissions boundary", "session policy", "resource-based policy").
+    Neither suffix: the plain message, e.g. sts:AssumeRole of a missing or not trusting role."""
+    message = f"User: {principal_arn} is not authorized to perform: {action} on resource: {resource_arn}"
+    if explicit_deny_in is not None:
+        article = "an" if explicit_deny_in[:1] in "aeiou" else "a"
+        message += f" with an explicit deny in {article} {explicit_deny_in}" + (f": {policy_arn}" if policy_arn else "")
+    elif no_allow_in is not None:
+        message += f" because no {no_allow_in} allows the {action} action"
+    return message
+
+
 def region_disabled_reply(service: str, action: str, protocol: Protocol, account_id: str) -> ErrorReply:
     """What AWS answers a call into a region that `account_id` has not enabled."""
     if service == "sts" and action.startswith("AssumeRole"):
@@ -149,6 +172,7 @@ def _cbor_text_map(items: dict[str, str]) -> bytes:
 __all__ = [
     "ErrorReply",
     "Protocol",
+    "access_denied_message",
     "denied_reply",
     "region_disabled_reply",
     "render",

@@ -43,7 +43,10 @@ class FaultRule:
     """Answer matching requests with an error instead of forwarding them.
 
     Every given field must match (None matches anything); `path_contains` is tested against
-    the URL-decoded path. `times` limits how many requests the rule answers (None: all).
+    the URL-decoded path, `body_contains` / `body_lacks` against the URL-decoded body (e.g.
+    `body_lacks="ExternalId=abc"` refuses an AssumeRole that does not send that external id,
+    as a trust policy's sts:ExternalId condition does). `times` limits how many requests the
+    rule answers (None: all).
     """
 
     service: str | None = None
@@ -51,6 +54,8 @@ class FaultRule:
     account_id: str | None = None
     region: str | None = None
     path_contains: str | None = None
+    body_contains: str | None = None
+    body_lacks: str | None = None
     status: int = 500
     code: str = "InternalError"
     message: str = "We encountered an internal error. Please try again."
