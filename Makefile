@@ -7,9 +7,9 @@ PY_STAMP := $(VENV)/.orgsweep-installed
 NODE_STAMP := node_modules/.orgsweep-installed
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: setup demo test lint typecheck unit bench clean
+.PHONY: setup layers demo test lint typecheck unit bench clean
 
-setup: $(PY_STAMP) $(NODE_STAMP)
+setup: $(PY_STAMP) $(NODE_STAMP) layers
 
 $(PY_STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "orgsweep needs Python >= 3.11"; exit 1; }
@@ -17,6 +17,11 @@ $(PY_STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
+
+# The Lambda dependency layers (aarch64 cp312 wheels of pyproject.toml's pins), cached in .cache/layers;
+# a no-op when the cache is current. `cdk synth` builds them too if they are missing.
+layers: $(PY_STAMP)
+	$(PY) -m infra.layers
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -33,4 +38,4 @@ test: lint
 	PATH="$(CURDIR)/node_modules/.bin:$$PATH" $(VENV)/bin/pytest -n 2 --dist loadfile
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules cdk.out .cache .pytest_cache .mypy_cache .ruff_cache

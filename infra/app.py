@@ -25,7 +25,7 @@ from typing import Any
 from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks
 
-from infra.exceptions import SettingsError
+from infra.exceptions import InfraError
 from infra.paths import CDK_JSON
 from infra.settings import Settings
 from infra.stacks.hub_stack import HUB_STACK_NAME, HubStack
@@ -57,7 +57,7 @@ def build_app(
 def main() -> None:
     try:
         app = build_app()
-    except SettingsError as exc:
+    except InfraError as exc:  # a bad setting, or a layer that could not be built (offline)
         sys.exit(f"orgsweep: {exc}")
     app.synth()
 

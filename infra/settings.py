@@ -89,8 +89,6 @@ class Settings:
     athena_database: str = _setting("orgsweep", v.matching(v.GLUE_NAME_RE, "a Glue database name ([a-z0-9_])"))
     athena_workgroup: str = _setting("orgsweep", v.matching(v.WORKGROUP_RE, "an Athena workgroup name"))
     athena_bytes_scanned_cutoff: int = _setting(10 * 1024**3, v.integer(10_000_000, 2**53))
-    powertools_layer_version: int = _setting(27, v.integer(1, 100_000))
-    pandas_layer_version: int = _setting(26, v.integer(1, 100_000))
 
     def __post_init__(self) -> None:
         # Validate (and normalise, e.g. list -> tuple) every field, however the object was built.

@@ -34,3 +34,18 @@ def aws() -> Iterator[None]:
 
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         yield
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print what tests recorded with `record_property("summary", line)`: shown without -s and under xdist."""
+    lines = [
+        str(value)
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        for name, value in getattr(report, "user_properties", ())
+        if name == "summary"
+    ]
+    if lines:
+        terminalreporter.section("summary")
+        for line in dict.fromkeys(lines):
+            terminalreporter.write_line(line)

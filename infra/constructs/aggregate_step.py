@@ -17,7 +17,7 @@ WRITE_PREFIXES: tuple[str, ...] = ("tables/", "runs/")
 
 
 class AggregateStep(Construct):
-    """The aggregate Lambda (pyarrow from the AWS SDK for pandas layer)."""
+    """The aggregate Lambda (pyarrow from the stack's arrow layer)."""
 
     def __init__(
         self,

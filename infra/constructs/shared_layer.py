@@ -1,53 +1,54 @@
-"""Lambda layers: the orgsweep library (built from layers/shared) and two AWS-published public layers.
+"""Lambda layers, all built from this repository: the orgsweep library and its pinned dependencies.
 
-Powertools and pyarrow come from public layers by ARN - an ARN is only a string at synth
-time, so nothing is downloaded or built (no Docker). The ARNs are region-aware through
-`${AWS::Region}`, so the same template deploys in any commercial region.
+- `shared`: only the allow-listed runtime package (`orgsweep`), staged from layers/shared.
+- `dependencies` (every function): boto3/botocore and Powertools[parser] at pyproject.toml's pins.
+- `arrow` (aggregate only): pyarrow at its pin.
+
+The dependency layers hold the aarch64 cp312 wheels pip picks for Lambda's platform (no
+Docker); they are cached under .cache/layers and built on first use (see infra.layers).
+No layer ARN from outside the stack: the same template deploys in any region.
 """
 
 from __future__ import annotations
 
-from aws_cdk import Fn
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from infra.paths import ASSET_EXCLUDES, SHARED_LAYER_DIR
+from infra.layers import ARROW, RUNTIME_DEPENDENCIES, layer_folder, pinned, stage_shared_layer
+from infra.layers.specs import DependencyLayer
 
+#: The dependency layers' wheels are built for exactly this runtime and architecture
+#: (LAMBDA_TARGET: cp312, aarch64; tests/infra/test_layers.py checks that they agree).
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.ARM_64
 
-#: Account that publishes Powertools for AWS Lambda (Python) in every commercial region.
-POWERTOOLS_ACCOUNT = "017000801446"
-POWERTOOLS_LAYER = "AWSLambdaPowertoolsPythonV3-python312-arm64"
-#: Account that publishes the AWS SDK for pandas layers (pyarrow, pandas, numpy).
-PANDAS_ACCOUNT = "336392948345"
-PANDAS_LAYER = "AWSSDKPandas-Python312-Arm64"
+
+def _layer(scope: Construct, construct_id: str, description: str, folder: str) -> lambda_.LayerVersion:
+    return lambda_.LayerVersion(
+        scope,
+        construct_id,
+        description=description,
+        code=lambda_.Code.from_asset(folder),
+        compatible_runtimes=[RUNTIME],
+        compatible_architectures=[ARCHITECTURE],
+    )
 
 
-def public_layer_arn(account: str, layer: str, version: int) -> str:
-    """`arn:<partition>:lambda:<region>:<account>:layer:<layer>:<version>`, resolved at deploy time."""
-    return Fn.sub(f"arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:{account}:layer:{layer}:{version}")
+def _dependency_layer(scope: Construct, spec: DependencyLayer) -> lambda_.LayerVersion:
+    description = f"{spec.description}: {', '.join(pinned(spec.requirements))}"
+    return _layer(scope, spec.name.capitalize(), description, str(layer_folder(spec)))
 
 
 class SharedLayers(Construct):
-    """The shared library layer plus the Powertools and SDK-for-pandas public layers."""
+    """The orgsweep library layer and the two dependency layers."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, powertools_version: int, pandas_version: int) -> None:
+    def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
-        self.shared = lambda_.LayerVersion(
-            self,
-            "Shared",
-            description="orgsweep shared library (layers/shared/python/orgsweep)",
-            code=lambda_.Code.from_asset(str(SHARED_LAYER_DIR), exclude=list(ASSET_EXCLUDES)),
-            compatible_runtimes=[RUNTIME],
-            compatible_architectures=[ARCHITECTURE],
+        self.shared = _layer(
+            self, "Shared", "orgsweep shared library (layers/shared/python/orgsweep)", str(stage_shared_layer())
         )
-        self.powertools = lambda_.LayerVersion.from_layer_version_arn(
-            self, "Powertools", public_layer_arn(POWERTOOLS_ACCOUNT, POWERTOOLS_LAYER, powertools_version)
-        )
-        self.pandas = lambda_.LayerVersion.from_layer_version_arn(
-            self, "SdkForPandas", public_layer_arn(PANDAS_ACCOUNT, PANDAS_LAYER, pandas_version)
-        )
+        self.dependencies = _dependency_layer(self, RUNTIME_DEPENDENCIES)  # construct id "Dependencies"
+        self.arrow = _dependency_layer(self, ARROW)  # "Arrow"
 
 
-__all__ = ["ARCHITECTURE", "RUNTIME", "SharedLayers", "public_layer_arn"]
+__all__ = ["ARCHITECTURE", "RUNTIME", "SharedLayers"]

@@ -113,8 +113,8 @@ class StepFunction(Construct):
         suppress(
             self.function,
             "AwsSolutions-L1",
-            "Pinned to python3.12 to match the AWS-published Powertools (python312-arm64) and AWS SDK for "
-            "pandas (Python312-Arm64) layers; the runtime and both layer ARNs must move together.",
+            "Pinned to python3.12 because the dependency layers are built from cp312 aarch64 wheels "
+            "(infra.layers.specs.LAMBDA_TARGET); the runtime and that build target must move together.",
         )
 
     def allow(self, actions: Sequence[str], resources: Sequence[str], **conditions: Mapping[str, object]) -> None:

@@ -43,17 +43,12 @@ class HubStack(Stack):
 
         self.storage = ResultsBucket(self, "Results", results_retention_days=settings.results_retention_days)
         bucket = self.storage.bucket
-        self.layers = SharedLayers(
-            self,
-            "Layers",
-            powertools_version=settings.powertools_layer_version,
-            pandas_version=settings.pandas_layer_version,
-        )
-        base_layers = [self.layers.shared, self.layers.powertools]
+        self.layers = SharedLayers(self, "Layers")
+        base_layers = [self.layers.shared, self.layers.dependencies]
         self.plan = PlanStep(self, "PlanStep", settings=settings, bucket=bucket, layers=base_layers)
         self.scan = ScanStep(self, "ScanStep", settings=settings, bucket=bucket, layers=base_layers)
         self.aggregate = AggregateStep(
-            self, "AggregateStep", settings=settings, bucket=bucket, layers=[*base_layers, self.layers.pandas]
+            self, "AggregateStep", settings=settings, bucket=bucket, layers=[*base_layers, self.layers.arrow]
         )
         self.workflow = Workflow(
             self,

@@ -71,6 +71,15 @@ def function_by_service(template: dict[str, Any], service: str) -> tuple[str, di
     raise AssertionError(f"no function with service name {service}")
 
 
+def layer_versions(template: dict[str, Any]) -> dict[str, str]:
+    """{construct id under `Layers` (Shared, Dependencies, Arrow): logical id} of the stack's layers."""
+    found = {}
+    for logical_id, layer in resources(template, "AWS::Lambda::LayerVersion").items():
+        *_, construct_id, _resource = layer["Metadata"]["aws:cdk:path"].split("/")
+        found[construct_id] = logical_id
+    return found
+
+
 def role_of(function: dict[str, Any]) -> str:
     """The logical id of a function's role, read from its Role property."""
     role = function["Properties"]["Role"]

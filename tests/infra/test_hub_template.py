@@ -13,7 +13,16 @@ from infra.paths import QUERIES_DIR
 from infra.settings import Settings
 from orgsweep.tables.queries import list_named_queries
 from orgsweep.tables.schemas import TABLES
-from tests.infra.templates import function_by_service, grants, one, placeholder, resolve, resources, role_of
+from tests.infra.templates import (
+    function_by_service,
+    grants,
+    layer_versions,
+    one,
+    placeholder,
+    resolve,
+    resources,
+    role_of,
+)
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("cdk")]
 
@@ -117,19 +126,9 @@ def test_functions_share_runtime_layers_tracing_and_logging(
     assert ("ORGSWEEP_DEFAULTS" in env) == (service == "orgsweep-plan")
     assert ("ORGSWEEP_DEPLOYED_ACCESS" in env) == (service == "orgsweep-plan")
 
-    layers = props["Layers"]
-    (shared,) = [layer["Ref"] for layer in layers if "Ref" in layer]
-    assert hub["Resources"][shared]["Type"] == "AWS::Lambda::LayerVersion"
-    public = sorted(layer["Fn::Sub"] for layer in layers if "Fn::Sub" in layer)
-    powertools = (
-        "arn:${AWS::Partition}:lambda:${AWS::Region}:017000801446:layer:"
-        f"AWSLambdaPowertoolsPythonV3-python312-arm64:{settings.powertools_layer_version}"
-    )
-    pandas = (
-        "arn:${AWS::Partition}:lambda:${AWS::Region}:336392948345:layer:"
-        f"AWSSDKPandas-Python312-Arm64:{settings.pandas_layer_version}"
-    )
-    assert public == ([powertools, pandas] if service == "orgsweep-aggregate" else [powertools])
+    by_id = {logical_id: name for name, logical_id in layer_versions(hub).items()}
+    layers = {by_id[layer["Ref"]] for layer in props["Layers"]}  # CDK orders them; their files never overlap
+    assert layers == {"Shared", "Dependencies", *(["Arrow"] if service == "orgsweep-aggregate" else [])}
 
 
 def test_plan_gets_the_run_defaults_from_settings(hub: dict[str, Any], settings: Settings) -> None:
@@ -167,11 +166,12 @@ def test_plan_knows_what_the_deployed_roles_accept(which: str, request: pytest.F
     assert trust["Condition"].get("StringEquals", {}).get("sts:ExternalId") == deployed.external_id
 
 
-def test_the_shared_layer_is_python312_arm64(hub: dict[str, Any]) -> None:
-    Template.from_json(hub).has_resource_properties(
-        "AWS::Lambda::LayerVersion",
-        {"CompatibleRuntimes": ["python3.12"], "CompatibleArchitectures": ["arm64"]},
-    )
+def test_every_layer_is_python312_arm64(hub: dict[str, Any]) -> None:
+    layers = resources(hub, "AWS::Lambda::LayerVersion")
+    assert len(layers) == 3
+    for layer in layers.values():
+        assert layer["Properties"]["CompatibleRuntimes"] == ["python3.12"]
+        assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
 
 
 def test_the_results_bucket_is_private_encrypted_versioned_logged_and_expiring(

@@ -88,7 +88,6 @@ def test_context_given_as_a_json_string_is_parsed() -> None:
         ("hub_account_id", "1234"),
         ("athena_database", "Has-Caps"),
         ("athena_bytes_scanned_cutoff", 1000),
-        ("powertools_layer_version", 0),
     ],
 )
 def test_a_bad_value_fails_naming_the_setting(setting: str, value: Any) -> None:

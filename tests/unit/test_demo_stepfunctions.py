@@ -1,4 +1,4 @@
-"""The demo's template adjustments for moto, and finding the public layers a template references."""
+"""The demo's template adjustments for moto."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from orgsweep_local.demo.stepfunctions import MOTO_RESULT_WRITER_PREFIX, moto_compatible, public_layers
+from orgsweep_local.demo.stepfunctions import MOTO_RESULT_WRITER_PREFIX, moto_compatible
 
 pytestmark = pytest.mark.unit
 
@@ -31,14 +31,3 @@ def test_moto_compatible_changes_only_the_two_known_gaps() -> None:
     untouched = _template('{"States":{"A":{"Type":"Pass","End":true}}}')
     assert moto_compatible(untouched) == untouched
 
-
-def test_public_layers_are_the_literal_layer_arns_of_functions() -> None:
-    arn = "arn:${AWS::Partition}:lambda:${AWS::Region}:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:7"
-    template = {
-        "Resources": {
-            "Fn": {"Type": "AWS::Lambda::Function",
-                   "Properties": {"Layers": [{"Ref": "SharedLayer"}, {"Fn::Sub": arn}]}},
-            "Other": {"Type": "AWS::SNS::Topic", "Properties": {"Layers": [{"Fn::Sub": arn.replace(":7", ":9")}]}},
-        }
-    }
-    assert public_layers(template) == {("AWSLambdaPowertoolsPythonV3-python312-arm64", 7)}

@@ -11,17 +11,21 @@ function's CloudWatch log stream, as in AWS. A raised exception becomes the Lamb
 The function's environment is set through orgsweep_local.demo.environment (the library's one
 place that touches os.environ), one function at a time.
 
-Layers: each layer zip is extracted and its `python/` appended to sys.path. The `orgsweep`
-library itself is already imported from this environment (same source as the shared
-layer), and the AWS-published layers' libraries (Powertools, pyarrow) come from it too.
+Layers: each layer zip is extracted and its `python/` appended to sys.path, except a layer
+holding compiled extensions this interpreter cannot load: the dependency layers carry
+Lambda's aarch64 cp312 wheels, so Powertools, boto3 and pyarrow come from this environment
+instead (the same pinned versions). The `orgsweep` library itself is already imported from
+this environment (same source as the shared layer).
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.machinery
 import importlib.util
 import io
 import json
+import re
 import sys
 import tempfile
 import threading
@@ -164,6 +168,8 @@ class InProcessLambda:
         code_dir = self._extract(function.code_bytes)
         for layer in function.layers:
             layer_version = _layer_version(function, layer["Arn"])
+            if _foreign_binaries(layer_version.code_bytes):
+                continue  # built for Lambda's platform (see the module doc)
             python_dir = self._extract(layer_version.code_bytes) / "python"
             if python_dir.is_dir() and str(python_dir) not in sys.path:
                 sys.path.append(str(python_dir))
@@ -199,6 +205,17 @@ def _demo_credentials(function: Any) -> dict[str, str]:
         "AWS_SECRET_ACCESS_KEY": DEMO_SECRET_ACCESS_KEY,
         "AWS_SESSION_TOKEN": "orgsweep-demo-lambda",
     }
+
+
+#: A CPython extension module's name, e.g. `lib.cpython-312-aarch64-linux-gnu.so`.
+_EXTENSION_MODULE = re.compile(r"\.cpython-[^/]+\.so$")
+
+
+def _foreign_binaries(layer_zip: bytes) -> bool:
+    """Whether the layer holds extension modules built for another interpreter or platform than this one."""
+    native = importlib.machinery.EXTENSION_SUFFIXES[0]
+    with zipfile.ZipFile(io.BytesIO(layer_zip)) as archive:
+        return any(_EXTENSION_MODULE.search(n) and not n.endswith(native) for n in archive.namelist())
 
 
 def _layer_version(function: Any, arn: str) -> Any:
