@@ -18,6 +18,7 @@ from orgsweep.clock import SYSTEM_CLOCK, Clock
 from orgsweep_local.demo.exceptions import DemoError
 from orgsweep_local.demo.org import member_session
 from orgsweep_local.demo.server import HUB_ACCOUNT_ID
+from orgsweep_local.demo.stepfunctions import wait_for_stack
 
 MEMBER_STACK = "OrgSweepMemberRole"
 _REGION = "us-east-1"  # IAM is global; one stack per account (as the StackSet deploys it)
@@ -70,7 +71,7 @@ def deploy_member_roles(
             Parameters=[{"ParameterKey": "HubAccountId", "ParameterValue": hub_account_id}],
             Capabilities=["CAPABILITY_NAMED_IAM"],
         )
-        _wait_created(cloudformation, account_id, timeout_s, clock)
+        wait_for_stack(cloudformation, MEMBER_STACK, timeout_s=timeout_s, clock=clock)
         count += 1
     return count
 
@@ -85,19 +86,6 @@ def _remove_role(iam: Any, role_name: str) -> None:
     for attached in iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]:
         iam.detach_role_policy(RoleName=role_name, PolicyArn=attached["PolicyArn"])
     iam.delete_role(RoleName=role_name)
-
-
-def _wait_created(cloudformation: Any, account_id: str, timeout_s: float, clock: Clock) -> None:
-    deadline = clock.monotonic() + timeout_s
-    while True:
-        status = cloudformation.describe_stacks(StackName=MEMBER_STACK)["Stacks"][0]["StackStatus"]
-        if not status.endswith("_IN_PROGRESS"):
-            break
-        if clock.monotonic() > deadline:
-            raise DemoError(f"{MEMBER_STACK} in {account_id} still {status} after {timeout_s:.0f}s")
-        clock.sleep(0.1)
-    if status != "CREATE_COMPLETE":
-        raise DemoError(f"{MEMBER_STACK} in {account_id} is {status}")
 
 
 __all__ = ["MEMBER_STACK", "deploy_member_roles", "member_template", "role_name_of"]

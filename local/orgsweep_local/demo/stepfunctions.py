@@ -157,21 +157,29 @@ def deploy_hub(
     cloudformation = session.client("cloudformation", region_name=region)
     with executable_state_machines():
         cloudformation.create_stack(StackName=stack, TemplateBody=moto_compatible(text), Capabilities=_CAPABILITIES)
-        deadline = clock.monotonic() + timeout_s
-        while True:
-            described = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
-            status = described["StackStatus"]
-            if not status.endswith("_IN_PROGRESS"):
-                break
-            if clock.monotonic() > deadline:
-                raise DemoError(f"stack {stack} still {status} after {timeout_s:.0f}s")
-            clock.sleep(0.2)
+        described = wait_for_stack(cloudformation, stack, timeout_s=timeout_s, clock=clock)
+    return {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
+
+
+def wait_for_stack(
+    cloudformation: Any, stack: str, *, timeout_s: float = 300, clock: Clock = SYSTEM_CLOCK
+) -> dict[str, Any]:
+    """The stack's description once CREATE_COMPLETE; a DemoError naming the failed resources otherwise."""
+    deadline = clock.monotonic() + timeout_s
+    while True:
+        described: dict[str, Any] = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
+        status = described["StackStatus"]
+        if not status.endswith("_IN_PROGRESS"):
+            break
+        if clock.monotonic() > deadline:
+            raise DemoError(f"stack {stack} still {status} after {timeout_s:.0f}s")
+        clock.sleep(0.2)
     if status != "CREATE_COMPLETE":
         events = cloudformation.describe_stack_events(StackName=stack)["StackEvents"]
         reasons = [f"{e['LogicalResourceId']}: {e.get('ResourceStatusReason')}" for e in events
                    if "FAILED" in e.get("ResourceStatus", "")]
         raise DemoError(f"stack {stack} is {status}: {'; '.join(reasons[:5]) or 'no reason given'}")
-    return {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
+    return described
 
 
 __all__ = [
@@ -184,4 +192,5 @@ __all__ = [
     "repository_root",
     "stage_assets",
     "synthesize",
+    "wait_for_stack",
 ]
