@@ -7,7 +7,6 @@ with field paths under ``defaults.``, so a bad deployment setting fails loudly a
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -77,13 +76,8 @@ class RunDefaults:
 
     @classmethod
     def from_json(cls, text: str | None) -> RunDefaults:
-        if not text or not text.strip():
-            return cls()
-        try:
-            document = json.loads(text)
-        except ValueError as exc:
-            raise InputValidationError("defaults", f"is not valid JSON: {exc}") from exc
-        return cls.from_dict(document)
+        """Built-in defaults for a missing or blank value."""
+        return cls.from_dict(v.json_setting(text, "defaults"))
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -10,7 +10,6 @@ no deployed role and passes none, so any role is accepted there.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -64,13 +63,8 @@ class DeployedAccess:
     @classmethod
     def from_json(cls, text: str | None) -> DeployedAccess | None:
         """None for a missing or blank value: nothing is deployed, so nothing constrains the input."""
-        if not text or not text.strip():
-            return None
-        try:
-            document = json.loads(text)
-        except ValueError as exc:
-            raise InputValidationError("deployed", f"is not valid JSON: {exc}") from exc
-        return cls.from_dict(document)
+        document = v.json_setting(text, "deployed")
+        return None if document is None else cls.from_dict(document)
 
     def to_dict(self) -> dict[str, Any]:
         return {"member_role_name": self.member_role_name, "external_id": self.external_id, "partition": self.partition}

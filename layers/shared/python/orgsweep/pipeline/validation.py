@@ -62,6 +62,16 @@ def expect_object(value: Any, field: str) -> Mapping[str, Any]:
     return value
 
 
+def json_setting(text: str | None, field: str) -> Any:
+    """The JSON value of an environment setting, None when it is missing or blank."""
+    if not text or not text.strip():
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise InputValidationError(field, f"is not valid JSON: {exc}") from exc
+
+
 def reject_unknown(document: Mapping[str, Any], allowed: Iterable[str], field: str) -> None:
     allowed = tuple(allowed)
     for key in document:
