@@ -199,12 +199,13 @@ def test_external_id(org: Org, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_a_disabled_region_is_a_warning(org: Org, capsys: pytest.CaptureFixture[str]) -> None:
+    # Only opt-in regions can be disabled on AWS: ap-east-1 (Hong Kong) is one; the others enabled it.
     opted_out = org.members[2]
-    org.configure(FaultPlan(disabled_regions=frozenset({(opted_out, "eu-west-1")})))
-    code, document = report(capsys, "--region", "us-east-1", "--region", "eu-west-1")
+    org.configure(FaultPlan(disabled_regions=frozenset({(opted_out, "ap-east-1")})))
+    code, document = report(capsys, "--region", "us-east-1", "--region", "ap-east-1")
     assert code == 0
     row = one(document, "regions", opted_out)
-    assert row["status"] == "WARN" and row["data"]["not_enabled"] == ["eu-west-1"]
+    assert row["status"] == "WARN" and row["data"]["not_enabled"] == ["ap-east-1"]
     assert "region_disabled" in row["detail"]
     others = [r for r in rows(document, "regions") if r["account_id"] != opted_out]
     assert others and all(r["status"] == "PASS" for r in others)

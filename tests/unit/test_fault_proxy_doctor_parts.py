@@ -8,7 +8,7 @@ import pytest
 
 from orgsweep_local.demo.faults import FaultInjector, FaultPlan, FaultRule, Outcome, Protocol, RequestInfo
 from orgsweep_local.demo.faults import access_denied_message as message
-from orgsweep_local.demo.faults.regions import mark_not_opted_in
+from orgsweep_local.demo.faults.regions import apply_opt_in
 
 pytestmark = pytest.mark.unit
 
@@ -65,12 +65,15 @@ REGIONS_XML = (
 )
 
 
-def test_describe_regions_shows_disabled_regions_as_not_opted_in() -> None:
-    rewritten = mark_not_opted_in(REGIONS_XML, {"eu-west-1", "ap-east-1"})
+def test_describe_regions_shows_the_plans_opt_in_regions_per_account() -> None:
+    rewritten = apply_opt_in(REGIONS_XML, disabled={"ap-east-1"})
     assert b"<regionName>us-east-1</regionName><regionEndpoint>e</regionEndpoint>" \
            b"<optInStatus>opt-in-not-required</optInStatus>" in rewritten
-    assert b"<regionName>eu-west-1</regionName><optInStatus>not-opted-in</optInStatus>" in rewritten
+    assert b"<regionName>eu-west-1</regionName><optInStatus>opt-in-not-required</optInStatus>" in rewritten
     assert b"<regionName>ap-east-1</regionName><optInStatus>not-opted-in</optInStatus></item>" in rewritten
-    assert mark_not_opted_in(REGIONS_XML, ()) is REGIONS_XML
-    plan = FaultPlan(disabled_regions=frozenset({(ACCOUNT, "eu-west-1"), ("222222222222", "ap-east-1")}))
-    assert FaultInjector(plan).disabled_regions_of(ACCOUNT) == {"eu-west-1"}
+    enabled = apply_opt_in(REGIONS_XML, disabled=(), enabled={"ap-east-1"})
+    assert b"<regionName>ap-east-1</regionName><optInStatus>opted-in</optInStatus></item>" in enabled
+    assert apply_opt_in(REGIONS_XML, disabled=()) is REGIONS_XML
+    plan = FaultPlan(disabled_regions=frozenset({(ACCOUNT, "me-south-1"), ("222222222222", "ap-east-1")}))
+    assert FaultInjector(plan).disabled_regions_of(ACCOUNT) == {"me-south-1"}
+    assert FaultInjector(plan).opt_in_regions() == {"me-south-1", "ap-east-1"}

@@ -97,6 +97,10 @@ class FaultInjector:
             and (rule.body_lacks is None or rule.body_lacks not in body)
         )
 
+    def opt_in_regions(self) -> frozenset[str]:
+        """The opt-in regions the plan knows of: every region it disables for some account."""
+        return frozenset(region for _, region in self.plan.disabled_regions)
+
     def disabled_regions_of(self, account_id: str) -> frozenset[str]:
         """The regions the plan says `account_id` has not enabled."""
         return frozenset(region for account, region in self.plan.disabled_regions if account == account_id)

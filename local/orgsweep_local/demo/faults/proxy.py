@@ -23,7 +23,7 @@ from orgsweep.clock import SYSTEM_CLOCK, Clock
 from orgsweep_local.demo.faults.accounts import AccountDirectory
 from orgsweep_local.demo.faults.exceptions import FaultProxyError
 from orgsweep_local.demo.faults.injector import FaultInjector
-from orgsweep_local.demo.faults.regions import mark_not_opted_in
+from orgsweep_local.demo.faults.regions import apply_opt_in
 from orgsweep_local.demo.faults.responses import render
 from orgsweep_local.demo.faults.types import FaultPlan, Outcome, RequestRecord
 from orgsweep_local.demo.faults.wire import RequestInfo, describe
@@ -156,7 +156,8 @@ class FaultProxy:
         if info.role_account and status == 200:
             self.accounts.learn(info.role_account, reply_body)
         if status == 200 and info.service == "ec2" and info.action == "DescribeRegions":
-            reply_body = mark_not_opted_in(reply_body, injector.disabled_regions_of(account))
+            disabled = injector.disabled_regions_of(account)
+            reply_body = apply_opt_in(reply_body, disabled=disabled, enabled=injector.opt_in_regions() - disabled)
         return status, reply_headers, reply_body
 
     def _record(self, info: RequestInfo, account: str, outcome: Outcome, status: int) -> None:

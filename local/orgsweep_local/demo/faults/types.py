@@ -71,9 +71,10 @@ class FaultPlan:
     deny: (account_id, service) pairs answered with AccessDenied. For sts:AssumeRole the
       account is the one that owns the role, so ("111111111111", "sts") means "cannot assume
       into 111111111111".
-    disabled_regions: (account_id, region) pairs the account has not opted into: its calls
-      there fail as AWS fails them, and assuming into it through that region's STS gives
-      RegionDisabledException.
+    disabled_regions: (account_id, region) pairs the account has not opted into (on AWS only
+      opt-in regions can be disabled): its calls there fail as AWS fails them, assuming into
+      it through that region's STS gives RegionDisabledException, and its DescribeRegions says
+      `not-opted-in` - while the accounts that keep the region enabled see it `opted-in`.
     latency_s: service -> seconds added before every answer ("*": every service).
     """
 
