@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from orgsweep.aws.iam_patterns import iam_pattern
 from orgsweep.storage.layout import manifest_key
 
 PARTITION, REGION, ACCOUNT = "aws", "us-east-1", "123456789012"
@@ -116,11 +117,6 @@ def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _glob(pattern: str, *, ignore_case: bool) -> re.Pattern[str]:
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
-
-
 def identity_statements(template: dict[str, Any], role_id: str) -> Iterator[tuple[str, int, dict[str, Any]]]:
     """(policy logical id, index, statement) of every identity policy attached to the role."""
     role = template["Resources"][role_id]
@@ -146,8 +142,8 @@ def allows(template: dict[str, Any], role_id: str, access: Access) -> bool:
             continue
         actions = _listed(statement["Action"])
         resources = [str(resolve(template, r)) for r in _listed(statement["Resource"])]
-        if any(_glob(a, ignore_case=True).fullmatch(access.action) for a in actions) and any(
-            _glob(r, ignore_case=False).fullmatch(access.resource) for r in resources
+        if any(iam_pattern(a, ignore_case=True).fullmatch(access.action) for a in actions) and any(
+            iam_pattern(r, ignore_case=False).fullmatch(access.resource) for r in resources
         ):
             return True
     return False

@@ -39,8 +39,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgsweep.aws.iam_patterns import iam_pattern
 from orgsweep_local.demo.exceptions import DemoError
-from orgsweep_local.demo.server import HUB_ACCOUNT_ID, DemoServer
+from orgsweep_local.demo.server import DemoServer
 
 #: The access key moto's Step Functions interpreter signs with (moto.stepfunctions.parser.asl.utils.boto_client).
 INTERPRETER_ACCESS_KEY = "ak"
@@ -300,8 +301,8 @@ def _may_list_unconditionally(response: Any, bucket_arn: str) -> bool:
     allowed = False
     for document in _documents(request._access_key.collect_policies()):
         for statement in _statements(document):
-            lists = _matches(statement.get("Action"), "s3:ListBucket")
-            if not (lists and _matches(statement.get("Resource"), bucket_arn)):
+            lists = _matches(statement.get("Action"), "s3:ListBucket", ignore_case=True)
+            if not (lists and _matches(statement.get("Resource"), bucket_arn, ignore_case=False)):
                 continue
             if statement.get("Effect") == "Deny":
                 return False
@@ -321,12 +322,9 @@ def _statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return list(statements) if isinstance(statements, list) else [statements]
 
 
-def _matches(patterns: Any, value: str) -> bool:
+def _matches(patterns: Any, value: str, *, ignore_case: bool) -> bool:
     items = patterns if isinstance(patterns, list) else [patterns]
-    return any(
-        isinstance(p, str) and re.fullmatch(re.escape(p).replace(r"\*", ".*").replace(r"\?", "."), value)
-        for p in items
-    )
+    return any(isinstance(p, str) and iam_pattern(p, ignore_case=ignore_case).fullmatch(value) for p in items)
 
 
 def _principal_of(access_key: str) -> str:
@@ -345,4 +343,4 @@ def _principal_of(access_key: str) -> str:
     return f"access key {access_key or '(unsigned)'}"
 
 
-__all__ = ["ADMIN_USER", "HUB_ACCOUNT_ID", "INTERPRETER_ACCESS_KEY", "Denial", "IamEnforcement", "IamStats"]
+__all__ = ["ADMIN_USER", "INTERPRETER_ACCESS_KEY", "Denial", "IamEnforcement", "IamStats"]

@@ -13,6 +13,7 @@ Importing this package needs only boto3 and the standard library.
 from orgsweep.aws.clients import ClientFactory, get_client
 from orgsweep.aws.counters import DEFAULT_SCOPE, CallCounters, counting_scope, current_scope
 from orgsweep.aws.exceptions import AssumeRoleError, AwsConfigError, AwsError
+from orgsweep.aws.iam_patterns import iam_pattern
 from orgsweep.aws.sessions import assume_role_session, role_arn, role_session_name
 from orgsweep.aws.throttling import (
     ACCESS_DENIED_ERROR_CODES,
@@ -41,6 +42,7 @@ __all__ = [
     "current_scope",
     "error_code",
     "get_client",
+    "iam_pattern",
     "is_access_denied_error",
     "is_region_disabled_error",
     "is_throttling_error",

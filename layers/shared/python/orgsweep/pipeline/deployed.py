@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from orgsweep.aws.iam_patterns import iam_pattern
 from orgsweep.pipeline import validation as v
 from orgsweep.pipeline.exceptions import InputValidationError
 
@@ -21,12 +22,6 @@ from orgsweep.pipeline.exceptions import InputValidationError
 _ANY_ACCOUNT = "000000000000"
 _PARTITION_RE = re.compile(r"aws(-[a-z]+)*", re.ASCII)
 _FIELDS = ("member_role_name", "external_id", "partition")
-
-
-def _iam_glob(pattern: str) -> re.Pattern[str]:
-    """An IAM Resource pattern as a regex: `*` any run of characters, `?` one, the rest literal (case-sensitive)."""
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile("".join(parts), re.ASCII | re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +67,7 @@ class DeployedAccess:
     def may_assume(self, role: str) -> bool:
         """Whether the scan role's policy allows assuming `role` (a role name or a role ARN) in some account."""
         requested = role if role.startswith("arn:") else f"arn:{self.partition}:iam::{_ANY_ACCOUNT}:role/{role}"
-        return _iam_glob(self.assumable_roles).fullmatch(requested) is not None
+        return iam_pattern(self.assumable_roles).fullmatch(requested) is not None
 
     def check(
         self,
