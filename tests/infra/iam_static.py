@@ -21,17 +21,9 @@ from typing import Any
 
 from orgsweep.aws.iam_patterns import iam_pattern
 from orgsweep.storage.layout import manifest_key
+from tests.infra.templates import ACCOUNT, PARTITION, REGION
+from tests.infra.templates import resolve as resolve_with
 
-PARTITION, REGION, ACCOUNT = "aws", "us-east-1", "123456789012"
-STACK_ID = f"arn:{PARTITION}:cloudformation:{REGION}:{ACCOUNT}:stack/OrgSweep/6f1c2d3e-0000-4000-8000-000000000000"
-PSEUDO = {
-    "AWS::Partition": PARTITION,
-    "AWS::Region": REGION,
-    "AWS::AccountId": ACCOUNT,
-    "AWS::URLSuffix": "amazonaws.com",
-    "AWS::StackId": STACK_ID,
-    "AWS::StackName": "OrgSweep",
-}
 #: Values only known at run time, as the workflow would see them.
 SAMPLE_RUN_ID = "20260101T000000Z-abc123"
 SAMPLE_EXECUTION = "sample-execution"
@@ -89,28 +81,8 @@ def _placeholder(template: dict[str, Any], logical_id: str, attribute: str | Non
 
 
 def resolve(template: dict[str, Any], value: Any) -> Any:
-    """Ref, Fn::GetAtt, Fn::Join, Fn::Select, Fn::Split and Fn::Sub, resolved to comparable strings."""
-    if isinstance(value, list):
-        return [resolve(template, item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    if len(value) == 1:
-        key, arg = next(iter(value.items()))
-        if key == "Ref":
-            return PSEUDO.get(arg) or _placeholder(template, arg, None)
-        if key == "Fn::GetAtt":
-            logical_id, attribute = arg if isinstance(arg, list) else arg.split(".", 1)
-            return _placeholder(template, logical_id, attribute)
-        if key == "Fn::Join":
-            return arg[0].join(str(resolve(template, part)) for part in resolve(template, arg[1]))
-        if key == "Fn::Split":
-            return str(resolve(template, arg[1])).split(arg[0])
-        if key == "Fn::Select":
-            return resolve(template, arg[1])[int(arg[0])]
-        if key == "Fn::Sub":
-            text, names = (arg, {}) if isinstance(arg, str) else (arg[0], resolve(template, arg[1]))
-            return re.sub(r"\$\{([^}]+)\}", lambda m: str(names.get(m[1]) or resolve(template, {"Ref": m[1]})), text)
-    return {key: resolve(template, item) for key, item in value.items()}
+    """templates.resolve with ARN-shaped placeholders (a statement's Resource compares as AWS would)."""
+    return resolve_with(template, value, _placeholder)
 
 
 def _listed(value: Any) -> list[Any]:

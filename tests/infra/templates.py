@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
+PARTITION, REGION, ACCOUNT = "aws", "us-east-1", "123456789012"
+STACK_ID = f"arn:{PARTITION}:cloudformation:{REGION}:{ACCOUNT}:stack/OrgSweep/6f1c2d3e-0000-4000-8000-000000000000"
 PSEUDO = {
-    "AWS::Partition": "aws",
-    "AWS::Region": "us-east-1",
-    "AWS::AccountId": "123456789012",
+    "AWS::Partition": PARTITION,
+    "AWS::Region": REGION,
+    "AWS::AccountId": ACCOUNT,
     "AWS::URLSuffix": "amazonaws.com",
+    "AWS::StackId": STACK_ID,
+    "AWS::StackName": "OrgSweep",
 }
+#: How a Ref/GetAtt of a resource is stood in for: (template, logical id, attribute or None) -> str.
+Placeholder = Callable[[dict[str, Any], str, "str | None"], str]
 
 
 def resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
@@ -34,27 +41,47 @@ def placeholder(template: dict[str, Any], logical_id: str, attribute: str | None
     return f"{logical_id}.{attribute}" if attribute else logical_id
 
 
-def resolve(template: dict[str, Any], value: Any) -> Any:
-    """Resolve Ref, Fn::GetAtt, Fn::Join and Fn::Sub (no parameter maps needed here) to strings."""
+def resolve(template: dict[str, Any], value: Any, placeholder: Placeholder = placeholder) -> Any:
+    """Ref, Fn::GetAtt, Fn::Join, Fn::Select, Fn::Split and Fn::Sub resolved to comparable strings.
+
+    Resources become `placeholder(...)` values and pseudo parameters PSEUDO's; a reference to
+    a template parameter stays as written (`{"Ref": name}`, or `${name}` inside a Sub).
+    """
+
+    def again(item: Any) -> Any:
+        return resolve(template, item, placeholder)
+
+    def ref(name: str) -> Any:
+        if name in PSEUDO:
+            return PSEUDO[name]
+        return placeholder(template, name, None) if name in template["Resources"] else {"Ref": name}
+
     if isinstance(value, list):
-        return [resolve(template, item) for item in value]
+        return [again(item) for item in value]
     if not isinstance(value, dict):
         return value
-    if set(value) == {"Ref"}:
-        name = value["Ref"]
-        return PSEUDO.get(name) or placeholder(template, name)
-    if set(value) == {"Fn::GetAtt"}:
-        logical_id, attribute = value["Fn::GetAtt"]
-        return placeholder(template, logical_id, attribute)
-    if set(value) == {"Fn::Join"}:
-        separator, parts = value["Fn::Join"]
-        return separator.join(str(resolve(template, part)) for part in parts)
-    if set(value) == {"Fn::Sub"} and isinstance(value["Fn::Sub"], str):
-        text = value["Fn::Sub"]
-        for name, replacement in PSEUDO.items():
-            text = text.replace(f"${{{name}}}", replacement)
-        return text
-    return {key: resolve(template, item) for key, item in value.items()}
+    if len(value) == 1:
+        key, arg = next(iter(value.items()))
+        if key == "Ref":
+            return ref(arg)
+        if key == "Fn::GetAtt":
+            logical_id, attribute = arg if isinstance(arg, list) else arg.split(".", 1)
+            return placeholder(template, logical_id, attribute)
+        if key == "Fn::Join":
+            return arg[0].join(str(again(part)) for part in again(arg[1]))
+        if key == "Fn::Split":
+            return str(again(arg[1])).split(arg[0])
+        if key == "Fn::Select":
+            return again(arg[1])[int(arg[0])]
+        if key == "Fn::Sub":
+            text, names = (arg, {}) if isinstance(arg, str) else (arg[0], again(arg[1]))
+
+            def variable(match: re.Match[str]) -> str:
+                found = names[match[1]] if match[1] in names else ref(match[1])
+                return match[0] if isinstance(found, dict) else str(found)
+
+            return re.sub(r"\$\{([^}!]+)\}", variable, text)
+    return {key: again(item) for key, item in value.items()}
 
 
 def state_machine_definition(template: dict[str, Any]) -> dict[str, Any]:
