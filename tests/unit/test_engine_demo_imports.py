@@ -1,4 +1,4 @@
-"""The local package (engine, demo, CLI) imports with nothing but boto3 (heavy libraries load where used)."""
+"""The local package (engine, demo, CLI, doctor) imports with nothing but boto3 (heavy libraries load where used)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ def test_packages_import_light() -> None:
                     raise ImportError("blocked heavy import: " + name)
                 return None
         sys.meta_path.insert(0, Block())
-        for module in ("orgsweep_local.engine", "orgsweep_local.demo", "orgsweep_local.cli", "orgsweep.checks.policy"):
+        for module in ("orgsweep_local.engine", "orgsweep_local.demo", "orgsweep_local.cli", "orgsweep_local.doctor",
+                       "orgsweep.checks.policy"):
             importlib.import_module(module)
         print("ok")
         """
